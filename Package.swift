@@ -1,0 +1,52 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// One module per pipeline stage (see README "Layout"): model <- catalog <- kit <- CLI.
+// Later stages (importers, rules, reporters, history) slot in between catalog and kit.
+let package = Package(
+    name: "roleaudit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "roleaudit", targets: ["roleaudit"]),
+        .library(name: "RoleAuditKit", targets: ["RoleAuditKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        .target(name: "RoleAuditModel"),
+        .target(
+            name: "RoleAuditCatalog",
+            dependencies: [
+                "RoleAuditModel",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            // Embedded in the binary (not a resource bundle) so that an installed `roleaudit` is one
+            // self-contained file and no lookup of a bundle on disk can fail at run time.
+            resources: [
+                .embedInCode("Resources/catalog/capabilities.yml"),
+                .embedInCode("Resources/catalog/huntress.yml"),
+                .embedInCode("Resources/catalog/cortex-xdr.yml"),
+                .embedInCode("Resources/catalog/seed_000_3b8203ae780ed25f.txt"),
+                .embedInCode("Resources/catalog/seed_003_531c79ba9149ac3a.txt"),
+            ]
+        ),
+        .target(
+            name: "RoleAuditKit",
+            dependencies: [
+                "RoleAuditModel", "RoleAuditCatalog",
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "roleaudit",
+            dependencies: ["RoleAuditKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "RoleAuditCatalogTests", dependencies: ["RoleAuditCatalog"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["roleaudit", "RoleAuditKit"]),
+    ]
+)

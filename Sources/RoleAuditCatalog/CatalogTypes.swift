@@ -1,0 +1,115 @@
+import Foundation
+import RoleAuditModel
+
+/// A line of a vendor document, with the words on it that the statement rests on.
+public struct SeedCitation: Codable, Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The seed's file name, e.g. `000_3b8203ae780ed25f.txt`.
+    public let document: String
+    /// 1-based line number in the seed.
+    public let line: Int
+    /// Words found verbatim on that line.
+    public let quote: String
+
+    public var description: String { "\(document):\(line)" }
+
+    public static func < (a: SeedCitation, b: SeedCitation) -> Bool {
+        (a.document, a.line, a.quote) < (b.document, b.line, b.quote)
+    }
+}
+
+/// `allowed`, or `limited` with the limit written out (the seed's "(1)").
+public enum GrantKind: String, Codable, Sendable { case allowed, limited }
+
+/// How the catalog knows: the seed says it, the permission matrix shows it, it follows from what
+/// the seed says of another role, or the role inherits it from a role it "extends".
+public enum Basis: String, Codable, Sendable { case stated, matrix, inferred, inherited }
+
+/// The other reading of an ambiguous or self-contradicting passage. The engine assumes the grant
+/// (the broader reading); findings that rely on it say so.
+public struct AlternativeReading: Codable, Sendable, Hashable {
+    public enum Grant: String, Codable, Sendable { case none, limited, allowed }
+    public let grant: Grant
+    public let citations: [SeedCitation]
+    public let note: String?
+}
+
+/// One capability of one role, with the seed passages it rests on.
+public struct CapabilityGrant: Codable, Sendable, Hashable {
+    public let capability: CapabilityID
+    public let kind: GrantKind
+    public let limit: String?
+    public let basis: Basis
+    public let note: String?
+    public let citations: [SeedCitation]
+    public let alternative: AlternativeReading?
+    /// Set when the grant was copied from a role this one extends.
+    public let inheritedFrom: String?
+
+    public var isAmbiguous: Bool { alternative != nil }
+}
+
+/// A documented role of a platform.
+public struct CatalogRole: Codable, Sendable, Hashable, Identifiable {
+    public let platform: Platform
+    public let level: Level
+    public let name: String
+    public let aliases: [String]
+    public let summary: String
+    public let citations: [SeedCitation]
+    /// Not intended for humans (Cortex Generic Collector).
+    public let machineOnly: Bool
+    /// Only meaningful with an SBAC scope (Cortex Scoped Agent Admin).
+    public let scopeRequired: Bool
+    /// Sorted by capability id.
+    public let grants: [CapabilityGrant]
+
+    /// `huntress/account/Admin`: unique in the catalog.
+    public var id: String { "\(platform.rawValue)/\(level.rawValue)/\(name)" }
+
+    public var capabilities: Set<CapabilityID> { Set(grants.map(\.capability)) }
+
+    public func grant(_ capability: CapabilityID) -> CapabilityGrant? {
+        grants.first { $0.capability == capability }
+    }
+
+    public func holds(_ capability: CapabilityID) -> Bool { grant(capability) != nil }
+
+    /// True when `label` names this role (case-insensitive, aliases included).
+    public func isNamed(_ label: String) -> Bool {
+        let key = CatalogRole.normalize(label)
+        return CatalogRole.normalize(name) == key || aliases.contains { CatalogRole.normalize($0) == key }
+    }
+
+    static func normalize(_ label: String) -> String {
+        label.trimmingCharacters(in: .whitespaces).lowercased()
+    }
+}
+
+/// A permission matrix of a seed whose check marks were lost, with each cell derived from prose.
+public struct MatrixTable: Codable, Sendable, Hashable {
+    public struct Row: Codable, Sendable, Hashable {
+        public let label: String
+        public let lines: [Int]
+        public let capabilities: [CapabilityID]
+        public let cells: [AlternativeReading.Grant]
+        public let how: String
+    }
+    public let platform: Platform
+    public let level: Level
+    public let columns: [String]
+    public let rows: [Row]
+}
+
+/// A vendor document the catalog cites.
+public struct SeedDocument: Sendable, Hashable {
+    public let platform: Platform
+    public let file: String
+    public let title: String
+    public let sha256: String
+    public let lines: [String]
+
+    /// The text of a 1-based line, or nil past the end.
+    public func line(_ number: Int) -> String? {
+        (1...lines.count).contains(number) ? lines[number - 1] : nil
+    }
+}

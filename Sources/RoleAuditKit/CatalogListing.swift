@@ -1,0 +1,51 @@
+import RoleAuditCatalog
+import RoleAuditModel
+
+/// What `roleaudit catalog` prints: one row per (platform, level, role, capability, grant, source).
+public struct CatalogListing: Sendable {
+    public static let columns = [
+        "platform", "level", "role", "capability", "tier", "grant", "limit", "basis", "ambiguous", "source",
+        "quote", "alternative", "note",
+    ]
+
+    public let catalog: RoleCatalog
+
+    public init(catalog: RoleCatalog) { self.catalog = catalog }
+
+    /// Rows for the roles of `platform` (all when nil), narrowed to roles named `role` (any level).
+    public func rows(platform: Platform?, role: String?) throws -> Tabular {
+        var roles = catalog.roles.filter { platform == nil || $0.platform == platform }
+        if let role {
+            roles = roles.filter { $0.isNamed(role) }
+            guard !roles.isEmpty else {
+                let known = Set(catalog.roles.filter { platform == nil || $0.platform == platform }.map(\.name)).sorted()
+                throw KitError.unknownRole(role, known: known)
+            }
+        }
+        var rows: [[String]] = []
+        for r in roles.sorted(by: Self.order) {
+            for g in r.grants {
+                let alternative = g.alternative.map { alt in
+                    "\(alt.grant.rawValue) per " + alt.citations.map { "\($0): \"\($0.quote)\"" }.joined(separator: "; ")
+                        + (alt.note.map { " (\($0))" } ?? "")
+                } ?? ""
+                let note = [g.inheritedFrom.map { "inherited from \($0)" }, g.note].compactMap { $0 }.joined(separator: "; ")
+                for c in g.citations {
+                    rows.append([
+                        r.platform.rawValue, r.level.rawValue, r.name, g.capability.rawValue,
+                        catalog.tier(of: g.capability)?.rawValue ?? "", g.kind.rawValue, g.limit ?? "", g.basis.rawValue,
+                        g.isAmbiguous ? "yes" : "", c.description, c.quote, alternative, note,
+                    ])
+                }
+            }
+        }
+        return Tabular(columns: Self.columns, rows: rows, tableHidden: ["quote", "alternative", "note"])
+    }
+
+    /// Platform, then level (account before organization / tenant), then the seed's own order.
+    static func order(_ a: CatalogRole, _ b: CatalogRole) -> Bool {
+        if a.platform != b.platform { return a.platform < b.platform }
+        if a.level != b.level { return a.level < b.level }
+        return (a.citations.first?.line ?? 0) < (b.citations.first?.line ?? 0)
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+
+/// Where a fact came from: the file as the user named it, and the record inside it
+/// (a JSON path such as `memberships[3]`, a CSV row, an XML element). Never used in fingerprints.
+public struct Provenance: Codable, Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var file: String
+    public var record: String
+    public var line: Int?
+
+    public init(file: String, record: String, line: Int? = nil) {
+        self.file = file
+        self.record = record
+        self.line = line
+    }
+
+    public var description: String {
+        if let line { return "\(file):\(line) (\(record))" }
+        return "\(file) (\(record))"
+    }
+
+    public static func < (a: Provenance, b: Provenance) -> Bool {
+        (a.file, a.line ?? 0, a.record) < (b.file, b.line ?? 0, b.record)
+    }
+}
+
+/// A Huntress account (the MSP) or a Cortex customer account / Cortex Gateway.
+public struct Account: Codable, Sendable, Hashable {
+    public var platform: Platform
+    public var id: String
+    public var name: String?
+    public init(platform: Platform, id: String, name: String? = nil) {
+        self.platform = platform
+        self.id = id
+        self.name = name
+    }
+}
+
+/// A Huntress organization (a customer of the MSP) or a Cortex tenant.
+public struct Organization: Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable { case organization, tenant }
+    public var platform: Platform
+    public var kind: Kind
+    public var id: String
+    public var name: String?
+    public var accountID: String?
+    /// The customer this organization or tenant belongs to, when a manifest or policy says so.
+    public var customer: String?
+
+    public init(
+        platform: Platform, kind: Kind, id: String, name: String? = nil, accountID: String? = nil,
+        customer: String? = nil
+    ) {
+        self.platform = platform
+        self.kind = kind
+        self.id = id
+        self.name = name
+        self.accountID = accountID
+        self.customer = customer
+    }
+}
+
+/// What an export says about a principal's last sign-in. Huntress carries none, which is
+/// `.unknown` and must never be read as `.never`.
+public enum LastLogin: Codable, Sendable, Hashable {
+    case unknown
+    case never
+    case at(Date)
+}
+
+public struct Principal: Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable { case human, nonHuman = "non-human" }
+    public var platform: Platform
+    /// Lower-cased email for humans; the vendor's id for non-human principals.
+    public var key: String
+    public var kind: Kind
+    public var email: String?
+    public var name: String?
+    public var vendorIDs: [String]
+    /// Cortex `user_type` (`CSP`, `SSO`, ...), as exported.
+    public var userType: String?
+    public var status: String?
+    public var lastLogin: LastLogin
+    public var hidden: Bool?
+
+    public init(
+        platform: Platform, key: String, kind: Kind = .human, email: String? = nil, name: String? = nil,
+        vendorIDs: [String] = [], userType: String? = nil, status: String? = nil,
+        lastLogin: LastLogin = .unknown, hidden: Bool? = nil
+    ) {
+        self.platform = platform
+        self.key = key
+        self.kind = kind
+        self.email = email
+        self.name = name
+        self.vendorIDs = vendorIDs
+        self.userType = userType
+        self.status = status
+        self.lastLogin = lastLogin
+        self.hidden = hidden
+    }
+
+    /// The domain of the principal's email, lower-cased, if it has one.
+    public var emailDomain: String? {
+        guard let email, let at = email.lastIndex(of: "@") else { return nil }
+        let domain = email[email.index(after: at)...]
+        return domain.isEmpty ? nil : domain.lowercased()
+    }
+}
+
+/// A role as an export defines it: a predefined role's name, or a custom role with permission strings.
+public struct RoleDefinition: Codable, Sendable, Hashable {
+    public var platform: Platform
+    /// Tenant the definition was exported from (Cortex), nil for platform-wide roles.
+    public var tenant: String?
+    public var id: String?
+    public var name: String
+    public var isCustom: Bool?
+    public var permissions: [String]
+    public var description: String?
+    public var provenance: Provenance
+
+    public init(
+        platform: Platform, tenant: String? = nil, id: String? = nil, name: String, isCustom: Bool? = nil,
+        permissions: [String] = [], description: String? = nil, provenance: Provenance
+    ) {
+        self.platform = platform
+        self.tenant = tenant
+        self.id = id
+        self.name = name
+        self.isCustom = isCustom
+        self.permissions = permissions
+        self.description = description
+        self.provenance = provenance
+    }
+}
+
+/// A Cortex user group: a role given to its members, its own members, SAML groups mapped into it,
+/// and groups nested in it.
+public struct Group: Codable, Sendable, Hashable {
+    public var platform: Platform
+    public var tenant: String
+    public var id: String?
+    public var name: String
+    public var roles: [String]
+    public var members: [String]
+    public var idpGroups: [String]
+    public var nestedGroups: [String]
+    public var type: String?
+    public var provenance: Provenance
+
+    public init(
+        platform: Platform, tenant: String, id: String? = nil, name: String, roles: [String] = [],
+        members: [String] = [], idpGroups: [String] = [], nestedGroups: [String] = [], type: String? = nil,
+        provenance: Provenance
+    ) {
+        self.platform = platform
+        self.tenant = tenant
+        self.id = id
+        self.name = name
+        self.roles = roles
+        self.members = members
+        self.idpGroups = idpGroups
+        self.nestedGroups = nestedGroups
+        self.type = type
+        self.provenance = provenance
+    }
+}
+
+/// A Cortex SBAC scope: per scoping area (`endpoints`, `assets`, `cases_issues`, ...) the names of
+/// the tags or groups it is limited to. An empty scope means the whole tenant.
+public struct Scope: Codable, Sendable, Hashable {
+    public var areas: [String: [String]]
+    public init(areas: [String: [String]] = [:]) { self.areas = areas }
+    public var isEmpty: Bool { areas.values.allSatisfy(\.isEmpty) }
+    public var limitsEndpoints: Bool { !(areas["endpoints"] ?? []).isEmpty }
+}
+
+/// How a principal came to hold a role: directly, or through a group (and the chain of nested
+/// groups that led there).
+public enum GrantPath: Codable, Sendable, Hashable {
+    case direct
+    case group(name: String, chain: [String])
+
+    public var groupName: String? {
+        if case .group(let name, _) = self { return name }
+        return nil
+    }
+}
+
+/// Principal holds role at a level over a target. Provenance says which file and record gave it.
+public struct Grant: Codable, Sendable, Hashable {
+    public var platform: Platform
+    public var principal: String
+    public var role: String
+    public var level: Level
+    /// Account id, organization id or tenant name, depending on `level`.
+    public var target: String
+    public var path: GrantPath
+    public var scope: Scope?
+    public var provenance: Provenance
+
+    public init(
+        platform: Platform, principal: String, role: String, level: Level, target: String,
+        path: GrantPath = .direct, scope: Scope? = nil, provenance: Provenance
+    ) {
+        self.platform = platform
+        self.principal = principal
+        self.role = role
+        self.level = level
+        self.target = target
+        self.path = path
+        self.scope = scope
+        self.provenance = provenance
+    }
+}
