@@ -46,7 +46,8 @@ let package = Package(
             name: "roleaudit",
             dependencies: ["RoleAuditKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "RoleAuditCatalogTests", dependencies: ["RoleAuditCatalog"], exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["roleaudit", "RoleAuditKit"]),
+        .testTarget(name: "RoleAuditCatalogTests", dependencies: ["RoleAuditCatalog"]),
+        .testTarget(
+            name: "CLITests", dependencies: ["roleaudit", "RoleAuditKit", .product(name: "CSV", package: "CSV.swift")]),
     ]
 )

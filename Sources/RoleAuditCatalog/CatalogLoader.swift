@@ -65,6 +65,7 @@ private struct RawRow: Decodable {
     let capabilities: [CapabilityID]
     let cells: [AlternativeReading.Grant]
     let how: String
+    let kept_text: Bool?
 }
 
 private struct RawMatrix: Decodable {
@@ -142,7 +143,9 @@ extension RoleCatalog {
                 MatrixTable(
                     platform: raw.platform, level: m.table, columns: m.columns,
                     rows: m.rows.map {
-                        MatrixTable.Row(label: $0.row, lines: $0.lines, capabilities: $0.capabilities, cells: $0.cells, how: $0.how)
+                        MatrixTable.Row(
+                            label: $0.row, lines: $0.lines, capabilities: $0.capabilities, cells: $0.cells, how: $0.how,
+                            keptText: $0.kept_text ?? false)
                     })
             } ?? []
         }

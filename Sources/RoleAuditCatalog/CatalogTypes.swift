@@ -93,6 +93,8 @@ public struct MatrixTable: Codable, Sendable, Hashable {
         public let capabilities: [CapabilityID]
         public let cells: [AlternativeReading.Grant]
         public let how: String
+        /// The row kept its text in the export: its "not allowed" cells are sentences, not dashes.
+        public let keptText: Bool
     }
     public let platform: Platform
     public let level: Level

@@ -1,0 +1,93 @@
+import CSV
+import Foundation
+import Testing
+
+/// `roleaudit catalog`, through the built executable.
+struct CatalogCommandTests {
+    static let seeds = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Sources/RoleAuditCatalog/Resources/catalog")
+
+    func csvRows(_ text: String) throws -> [[String: String]] {
+        let reader = try CSVReader(string: text, hasHeaderRow: true)
+        var rows: [[String: String]] = []
+        while reader.next() != nil {
+            rows.append(try #require(reader.currentRow.map { row in
+                Dictionary(uniqueKeysWithValues: zip(reader.headerRow ?? [], row))
+            }))
+        }
+        return rows
+    }
+
+    @Test func csvListsEveryRoleOfBothPlatformsWithSources() throws {
+        let result = try Executable.run(["catalog", "--format", "csv"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("platform,level,role,capability,tier,grant,limit,basis,ambiguous,source,quote,alternative,note\r\n"))
+        let rows = try csvRows(result.stdout)
+        let huntress = Set(rows.filter { $0["platform"] == "huntress" }.map { "\($0["level"]!)/\($0["role"]!)" })
+        let cortex = Set(rows.filter { $0["platform"] == "cortex-xdr" }.map { $0["role"]! })
+        #expect(huntress.count == 11)
+        #expect(cortex.count == 27)
+        #expect(rows.allSatisfy { !($0["source"] ?? "").isEmpty && !($0["quote"] ?? "").isEmpty })
+    }
+
+    /// The promise of issue 2: from the CLI output to the seed line, for every capability.
+    @Test func everyRowTracesToTheSeedLineItQuotes() throws {
+        let result = try Executable.run(["catalog", "--format", "csv"])
+        var seeds: [String: [Substring]] = [:]
+        for row in try csvRows(result.stdout) {
+            let source = try #require(row["source"])
+            let parts = source.split(separator: ":")
+            let file = String(parts[0])
+            let line = try #require(Int(parts[1]))
+            if seeds[file] == nil {
+                let text = try String(contentsOf: Self.seeds.appendingPathComponent("seed_" + file), encoding: .utf8)
+                seeds[file] = text.split(separator: "\n", omittingEmptySubsequences: false)
+            }
+            let seedLine = try #require(seeds[file]?[line - 1])
+            #expect(seedLine.contains(row["quote"] ?? "\u{0}"), "\(source) does not say \(row["quote"] ?? "")")
+        }
+    }
+
+    @Test func roleNarrowsTheListingAcrossLevels() throws {
+        let result = try Executable.run(["catalog", "--platform", "huntress", "--role", "read-only", "--format", "json"])
+        #expect(result.status == 0)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: String]])
+        #expect(Set(rows.map { $0["role"] }) == ["Read-only"])
+        #expect(Set(rows.map { $0["level"] }) == ["account", "organization"])
+        #expect(rows.allSatisfy { $0["tier"] == "read" })
+    }
+
+    @Test func tableShowsAmbiguousGrants() throws {
+        let result = try Executable.run(["catalog", "--platform", "cortex-xdr", "--role", "Responder"])
+        #expect(result.status == 0)
+        let line = try #require(result.stdout.split(separator: "\n").first { $0.contains("detection_rules.edit") })
+        #expect(line.contains("yes") && line.contains("003_531c79ba9149ac3a.txt:29"))
+    }
+
+    @Test func unknownRoleIsAUsageError() throws {
+        let result = try Executable.run(["catalog", "--platform", "cortex-xdr", "--role", "Overlord"])
+        #expect(result.status == 64)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("unknown role 'Overlord'"))
+        #expect(result.stderr.contains("Account Admin"))
+    }
+
+    @Test(arguments: [["catalog", "--format", "xml"], ["catalog", "--platform", "okta"], ["frobnicate"]])
+    func badArgumentsExitWithUsage(arguments: [String]) throws {
+        let result = try Executable.run(arguments)
+        #expect(result.status == 64, "\(arguments): \(result.stderr)")
+        #expect(!result.stderr.isEmpty)
+    }
+}
+
+/// `reports/` holds what the README's main command writes; it must not go stale.
+struct CommittedReportsTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    @Test func catalogCSVIsCurrent() throws {
+        let committed = try String(contentsOf: Self.root.appendingPathComponent("reports/catalog.csv"), encoding: .utf8)
+        let fresh = try Executable.run(["catalog", "--format", "csv"]).stdout
+        #expect(committed == fresh, "reports/catalog.csv is out of date: run the README's main command")
+    }
+}
