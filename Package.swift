@@ -35,10 +35,19 @@ let package = Package(
                 .embedInCode("Resources/catalog/seed_003_531c79ba9149ac3a.txt"),
             ]
         ),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(
+            name: "RoleAuditImport",
+            dependencies: [
+                "RoleAuditModel", "CLibXML2",
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "RoleAuditKit",
             dependencies: [
-                "RoleAuditModel", "RoleAuditCatalog",
+                "RoleAuditModel", "RoleAuditCatalog", "RoleAuditImport",
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),

@@ -1,16 +1,27 @@
 import Foundation
 
-/// Where a fact came from: the file as the user named it, and the record inside it
-/// (a JSON path such as `memberships[3]`, a CSV row, an XML element). Never used in fingerprints.
+/// Where a fact came from: the file as the user named it, the list inside it and the element's
+/// index (`memberships[3]`), and its line. Never used in fingerprints. The list name is a shared
+/// string, so a million grants do not carry a million record strings.
 public struct Provenance: Codable, Sendable, Hashable, Comparable, CustomStringConvertible {
     public var file: String
-    public var record: String
+    /// The list or table the record is in: `memberships`, `reply`, `data`, `row`, an XML element.
+    public var collection: String
+    /// 0-based element index in a JSON list; 1-based record number in a CSV (header excluded).
+    public var index: Int?
     public var line: Int?
 
-    public init(file: String, record: String, line: Int? = nil) {
+    public init(file: String, collection: String, index: Int? = nil, line: Int? = nil) {
         self.file = file
-        self.record = record
+        self.collection = collection
+        self.index = index
         self.line = line
+    }
+
+    /// `memberships[3]`, `record 12`, or the collection alone.
+    public var record: String {
+        guard let index else { return collection }
+        return collection == "record" ? "record \(index)" : "\(collection)[\(index)]"
     }
 
     public var description: String {
@@ -19,7 +30,7 @@ public struct Provenance: Codable, Sendable, Hashable, Comparable, CustomStringC
     }
 
     public static func < (a: Provenance, b: Provenance) -> Bool {
-        (a.file, a.line ?? 0, a.record) < (b.file, b.line ?? 0, b.record)
+        (a.file, a.line ?? 0, a.collection, a.index ?? 0) < (b.file, b.line ?? 0, b.collection, b.index ?? 0)
     }
 }
 
@@ -197,11 +208,13 @@ public struct Grant: Codable, Sendable, Hashable {
     public var target: String
     public var path: GrantPath
     public var scope: Scope?
+    /// When the vendor says the grant was made (Huntress membership `created_at`), if it says.
+    public var createdAt: Date?
     public var provenance: Provenance
 
     public init(
         platform: Platform, principal: String, role: String, level: Level, target: String,
-        path: GrantPath = .direct, scope: Scope? = nil, provenance: Provenance
+        path: GrantPath = .direct, scope: Scope? = nil, createdAt: Date? = nil, provenance: Provenance
     ) {
         self.platform = platform
         self.principal = principal
@@ -210,6 +223,7 @@ public struct Grant: Codable, Sendable, Hashable {
         self.target = target
         self.path = path
         self.scope = scope
+        self.createdAt = createdAt
         self.provenance = provenance
     }
 }

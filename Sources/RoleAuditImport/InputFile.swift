@@ -1,0 +1,98 @@
+import Crypto
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The bytes of one input file, read once, normalised to UTF-8 (a UTF-16 export from Windows is
+/// transcoded; a UTF-8 BOM is skipped), with the SHA-256 and size of the file as it is on disk.
+final class InputFile: @unchecked Sendable {
+    let path: String
+    let sha256: String
+    let size: Int
+    /// The allocation, freed with the file.
+    private let storage: UnsafeMutableBufferPointer<UInt8>
+    /// UTF-8 text, BOM removed: a view into `storage`.
+    let buffer: UnsafeBufferPointer<UInt8>
+
+    private init(path: String, sha256: String, size: Int, storage: UnsafeMutableBufferPointer<UInt8>, text: UnsafeBufferPointer<UInt8>) {
+        self.path = path
+        self.sha256 = sha256
+        self.size = size
+        self.storage = storage
+        self.buffer = text
+    }
+
+    deinit { storage.deallocate() }
+
+    static func read(_ path: String) throws -> InputFile {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw ImportError.unreadable(file: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw ImportError.unreadable(file: path, reason: String(cString: strerror(errno))) }
+        let size = Int(info.st_size)
+        guard size > 0 else { throw ImportError.empty(file: path) }
+        let raw = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: size)
+        guard let base = raw.baseAddress else { throw ImportError.empty(file: path) }
+        var filled = 0
+        while filled < size {
+            let n = Glibc.read(fd, base + filled, size - filled)
+            if n < 0 {
+                raw.deallocate()
+                throw ImportError.unreadable(file: path, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            filled += n
+        }
+        let digest = SHA256.hash(data: UnsafeRawBufferPointer(start: raw.baseAddress, count: filled))
+            .map { String(format: "%02x", $0) }.joined()
+        let (storage, text) = try normalise(UnsafeMutableBufferPointer(rebasing: raw[0..<filled]), path: path, owner: raw)
+        return InputFile(path: path, sha256: digest, size: filled, storage: storage, text: text)
+    }
+
+    /// UTF-8 without BOM: the allocation to free and the view of the text in it. `owner` is
+    /// returned as the allocation or freed.
+    private static func normalise(
+        _ data: UnsafeMutableBufferPointer<UInt8>, path: String, owner: UnsafeMutableBufferPointer<UInt8>
+    ) throws -> (UnsafeMutableBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) {
+        let n = data.count
+        if n >= 2, (data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF) {
+            let little = data[0] == 0xFF
+            var units: [UInt16] = []
+            units.reserveCapacity(n / 2)
+            var i = 2
+            while i + 1 < n {
+                units.append(little ? UInt16(data[i]) | UInt16(data[i + 1]) << 8 : UInt16(data[i]) << 8 | UInt16(data[i + 1]))
+                i += 2
+            }
+            owner.deallocate()
+            var text = ""
+            var iterator = units.makeIterator()
+            var decoder = UTF16()
+            loop: while true {
+                switch decoder.decode(&iterator) {
+                case .scalarValue(let s): text.unicodeScalars.append(s)
+                case .emptyInput: break loop
+                case .error:
+                    throw ImportError.encoding(
+                        InputLocation(file: path), expected: "valid UTF-16 text after the UTF-16 byte order mark",
+                        found: "an unpaired surrogate")
+                }
+            }
+            let utf8 = Array(text.utf8)
+            let out = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(utf8.count, 1))
+            _ = out.initialize(from: utf8)
+            return (out, UnsafeBufferPointer(rebasing: out[0..<utf8.count]))
+        }
+        let skip = n >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF ? 3 : 0
+        // Binary garbage: a NUL byte in the first 8 KiB is never in a JSON, CSV or XML export.
+        if let nul = data[skip..<min(n, skip + 8192)].firstIndex(of: 0) {
+            owner.deallocate()
+            throw ImportError.unrecognized(
+                file: path, expected: "a text export (JSON, CSV or XML)", found: "binary data (a NUL byte at offset \(nul))")
+        }
+        return (owner, UnsafeBufferPointer(rebasing: data[skip...]))
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// One JSON value of an export with where it sits (`memberships[3].user`), so that every field
+/// read can fail with the file, line, column, record, what was expected and what was found.
+struct Element {
+    let value: JSONValue
+    let path: String
+    let locator: Locator
+
+    func error(_ expected: String, found: JSONValue? = nil, at offset: Int? = nil) -> ImportError {
+        let v = found ?? value
+        return .invalid(locator.location(offset ?? v.offset, record: path), expected: expected, found: v.kindName)
+    }
+
+    func missing(_ key: String) -> ImportError {
+        .invalid(locator.location(value.offset, record: path), expected: "a member \"\(key)\"", found: "an object without it")
+    }
+
+    func child(_ key: String) -> Element? {
+        value[key].map { Element(value: $0, path: path + "." + key, locator: locator) }
+    }
+
+    /// The object under `key`; nil when absent or null.
+    func object(_ key: String) throws -> Element? {
+        guard let c = child(key), !c.value.isNull else { return nil }
+        guard case .object = c.value else { throw c.error("an object or null for \"\(key)\"") }
+        return c
+    }
+
+    func requireObject() throws {
+        guard case .object = value else { throw error("an object") }
+    }
+
+    /// A string member; nil when absent or null. `allowNumber` accepts ids written as numbers.
+    func string(_ key: String, allowNumber: Bool = false) throws -> String? {
+        guard let c = child(key) else { return nil }
+        switch c.value {
+        case .null: return nil
+        case .string(let s, _): return s
+        case .number(let n, _) where allowNumber: return n
+        default: throw c.error(allowNumber ? "a string or number for \"\(key)\"" : "a string for \"\(key)\"")
+        }
+    }
+
+    func requiredString(_ key: String, allowNumber: Bool = false) throws -> String {
+        guard value[key] != nil else { throw missing(key) }
+        guard let s = try string(key, allowNumber: allowNumber) else {
+            throw child(key)?.error("a string for \"\(key)\"") ?? missing(key)
+        }
+        return s
+    }
+
+    /// An id: numbers and strings both occur (`group_id` is "1234" in one SDK type and 1234 in another).
+    func id(_ key: String) throws -> String? { try string(key, allowNumber: true) }
+
+    func bool(_ key: String) throws -> Bool? {
+        guard let c = child(key) else { return nil }
+        switch c.value {
+        case .null: return nil
+        case .bool(let b, _): return b
+        default: throw c.error("true or false for \"\(key)\"")
+        }
+    }
+
+    /// Epoch milliseconds (Cortex). nil when absent; `.never` when null.
+    func epochMilliseconds(_ key: String) throws -> LastLoginValue {
+        guard let c = child(key) else { return .absent }
+        switch c.value {
+        case .null: return .null
+        case .number(let n, _):
+            guard let ms = Double(n), ms >= 0 else { throw c.error("epoch milliseconds for \"\(key)\"") }
+            return ms == 0 ? .null : .date(Date(timeIntervalSince1970: ms / 1000))
+        default: throw c.error("epoch milliseconds (a number) or null for \"\(key)\"")
+        }
+    }
+
+    /// Elements of the array under `key`; empty when absent or null.
+    func array(_ key: String) throws -> [Element] {
+        guard let c = child(key), !c.value.isNull else { return [] }
+        guard case .array(let items, _) = c.value else { throw c.error("an array for \"\(key)\"") }
+        return items.enumerated().map { Element(value: $1, path: "\(c.path)[\($0)]", locator: locator) }
+    }
+
+    /// An array of strings; nulls dropped (the vendor's own example shows `[null]` for an empty group).
+    func strings(_ key: String) throws -> [String] {
+        try array(key).compactMap { e in
+            switch e.value {
+            case .null: return nil
+            case .string(let s, _): return s
+            default: throw e.error("a string")
+            }
+        }
+    }
+}
+
+enum LastLoginValue {
+    case absent, null
+    case date(Date)
+}

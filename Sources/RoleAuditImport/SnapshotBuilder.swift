@@ -1,0 +1,338 @@
+import Foundation
+import RoleAuditModel
+
+/// Collects what the format readers find, then resolves it into a `Snapshot`: principals merged
+/// by key, Cortex group membership expanded into grants (nested groups included), coverage gaps
+/// recorded. Every merge is order-independent, so shuffling files or records changes nothing.
+final class SnapshotBuilder {
+    private var accounts: [String: Account] = [:]
+    private var organizations: [String: Organization] = [:]
+    private var principals: [String: Principal] = [:]
+    private var roles: [String: RoleDefinition] = [:]
+    private var groups: [String: Group] = [:]
+    private var grants: [Grant] = []
+    private var sources: [SourceFile] = []
+    private var coverage: Set<CoverageIssue> = []
+    private var strings: [String: String] = [:]
+
+    // Cortex: memberships a user record claims, role ids, scopes, roles' group lists.
+    private var claimedGroups: [(tenant: String, principal: String, group: String, provenance: Provenance)] = []
+    private var roleNamesByID: [String: String] = [:]
+    private var scopes: [(tenant: String, entity: String, isGroup: Bool, scope: Scope)] = []
+    private var groupsNamedByRoles: [(tenant: String, group: String, role: String, provenance: Provenance)] = []
+    private var groupRoleIDs: [(tenant: String, group: String, roleID: String, file: String)] = []
+
+    // Huntress: pages of each list, and which accounts had their organization list exported.
+    private var pages: [String: (count: Int, pending: [String])] = [:]
+    private var listedOrganizations: [String: Set<String>] = [:]
+    private var huntressAccountsSeen: Set<String> = []
+
+    /// Shares one copy of repeated strings (role labels, emails) among a million grants.
+    func intern(_ s: String) -> String {
+        if let shared = strings[s] { return shared }
+        strings[s] = s
+        return s
+    }
+
+    func add(source: SourceFile) { sources.append(source) }
+    func add(coverage issue: CoverageIssue) { coverage.insert(issue) }
+
+    func add(account: Account) {
+        let key = "\(account.platform.rawValue)|\(account.id)"
+        if let old = accounts[key] {
+            accounts[key] = Account(platform: account.platform, id: account.id, name: minimum(old.name, account.name))
+        } else {
+            accounts[key] = account
+        }
+        if account.platform == .huntress { huntressAccountsSeen.insert(account.id) }
+    }
+
+    func add(organization org: Organization) {
+        let key = "\(org.platform.rawValue)|\(org.id)"
+        guard var old = organizations[key] else {
+            organizations[key] = org
+            return
+        }
+        old.name = minimum(old.name, org.name)
+        old.accountID = minimum(old.accountID, org.accountID)
+        old.customer = minimum(old.customer, org.customer)
+        organizations[key] = old
+    }
+
+    /// The organization list of a Huntress account was exported: memberships may be checked against it.
+    func listedOrganization(_ id: String, account: String) {
+        listedOrganizations[account, default: []].insert(id)
+    }
+
+    @discardableResult
+    func add(principal p: Principal) -> String {
+        let key = "\(p.platform.rawValue)|\(p.key)"
+        guard var old = principals[key] else {
+            var fresh = p
+            fresh.key = intern(p.key)
+            principals[key] = fresh
+            return fresh.key
+        }
+        old.email = minimum(old.email, p.email)
+        old.name = minimum(old.name, p.name)
+        old.vendorIDs = Array(Set(old.vendorIDs + p.vendorIDs)).sorted()
+        old.userType = minimum(old.userType, p.userType)
+        old.status = minimum(old.status, p.status)
+        old.hidden = old.hidden.map { $0 || (p.hidden ?? false) } ?? p.hidden
+        old.lastLogin = latest(old.lastLogin, p.lastLogin)
+        if p.kind == .nonHuman { old.kind = .nonHuman }
+        principals[key] = old
+        return old.key
+    }
+
+    func add(grant: Grant) {
+        var g = grant
+        g.role = intern(g.role)
+        grants.append(g)
+    }
+
+    func add(role: RoleDefinition) {
+        let key = "\(role.platform.rawValue)|\(role.tenant ?? "")|\(role.name.lowercased())"
+        if let id = role.id, let tenant = role.tenant { roleNamesByID["\(tenant)|\(id)"] = role.name }
+        guard var old = roles[key] else {
+            roles[key] = role
+            return
+        }
+        old.id = minimum(old.id, role.id)
+        old.isCustom = old.isCustom ?? role.isCustom
+        old.permissions = Array(Set(old.permissions + role.permissions)).sorted()
+        old.description = minimum(old.description, role.description)
+        old.provenance = min(old.provenance, role.provenance)
+        roles[key] = old
+    }
+
+    func add(group: Group) {
+        let key = "\(group.tenant)|\(group.name.lowercased())"
+        guard var old = groups[key] else {
+            groups[key] = group
+            return
+        }
+        old.id = minimum(old.id, group.id)
+        old.roles = Array(Set(old.roles + group.roles)).sorted()
+        old.members = Array(Set(old.members + group.members)).sorted()
+        old.idpGroups = Array(Set(old.idpGroups + group.idpGroups)).sorted()
+        old.nestedGroups = Array(Set(old.nestedGroups + group.nestedGroups)).sorted()
+        old.type = minimum(old.type, group.type)
+        old.provenance = min(old.provenance, group.provenance)
+        groups[key] = old
+    }
+
+    func group(roleID: String, ofGroup group: String, tenant: String, file: String) {
+        groupRoleIDs.append((tenant, group, roleID, file))
+    }
+
+    func claim(tenant: String, principal: String, group: String, provenance: Provenance) {
+        claimedGroups.append((tenant, principal, group, provenance))
+    }
+
+    func role(_ role: String, namesGroup group: String, tenant: String, provenance: Provenance) {
+        groupsNamedByRoles.append((tenant, group, role, provenance))
+    }
+
+    func add(scope: Scope, tenant: String, entity: String, isGroup: Bool) {
+        scopes.append((tenant, entity.lowercased(), isGroup, scope))
+    }
+
+    /// One page of a Huntress list: `list` names the list and its account; `next` is its next_page_token.
+    func page(of list: String, next: String?) {
+        var entry = pages[list] ?? (0, [])
+        entry.count += 1
+        if let next, !next.isEmpty { entry.pending.append(next) }
+        pages[list] = entry
+    }
+
+    // MARK: build
+
+    func build() -> Snapshot {
+        resolveGroupRoles()
+        expandGroupGrants()
+        applyScopes()
+        checkPagination()
+        checkOrganizations()
+        for account in huntressAccountsSeen.sorted() {
+            coverage.insert(CoverageIssue(
+                kind: .dataNotExported, platform: .huntress, scope: account,
+                detail: "Huntress exports carry no last-login data: dormant and never-used account checks (LP-002, LP-003) cannot run; last login is unknown, not never"))
+        }
+        var seen = Set<GrantKey>()
+        var unique: [Grant] = []
+        for g in grants.sorted(by: grantOrder) where seen.insert(GrantKey(g)).inserted {
+            unique.append(g)
+        }
+        return Snapshot(
+            accounts: accounts.values.sorted { ($0.platform, $0.id) < ($1.platform, $1.id) },
+            organizations: organizations.values.sorted { ($0.platform, $0.id) < ($1.platform, $1.id) },
+            principals: principals.values.sorted { ($0.platform, $0.key) < ($1.platform, $1.key) },
+            groups: groups.values.sorted { ($0.tenant, $0.name) < ($1.tenant, $1.name) },
+            roles: roles.values.sorted { ($0.platform, $0.tenant ?? "", $0.name) < ($1.platform, $1.tenant ?? "", $1.name) },
+            grants: unique,
+            sources: sources.sorted { $0.path < $1.path },
+            coverage: coverage.sorted())
+    }
+
+    private func resolveGroupRoles() {
+        for link in groupRoleIDs {
+            let key = "\(link.tenant)|\(link.group.lowercased())"
+            if let name = roleNamesByID["\(link.tenant)|\(link.roleID)"], var group = groups[key] {
+                group.roles = Array(Set(group.roles + [name])).sorted()
+                groups[key] = group
+            } else {
+                coverage.insert(CoverageIssue(
+                    kind: .undefinedRole, platform: .cortexXDR, scope: link.tenant, file: link.file,
+                    detail: "group '\(link.group)' has role id '\(link.roleID)', which no exported role list defines"))
+            }
+        }
+        for link in groupsNamedByRoles {
+            let key = "\(link.tenant)|\(link.group.lowercased())"
+            if var group = groups[key] {
+                group.roles = Array(Set(group.roles + [link.role])).sorted()
+                groups[key] = group
+            } else {
+                coverage.insert(CoverageIssue(
+                    kind: .undefinedGroup, platform: .cortexXDR, scope: link.tenant, file: link.provenance.file,
+                    detail: "role '\(link.role)' names group '\(link.group)', which was not exported: its members are unknown"))
+            }
+        }
+    }
+
+    /// Effective Cortex access: every group a user is in, directly or through nested groups, gives
+    /// the user that group's roles.
+    private func expandGroupGrants() {
+        var members: [String: Set<String>] = [:]
+        var memberProvenance: [String: Provenance] = [:]
+        for (key, g) in groups {
+            for m in g.members {
+                let k = "\(key)|\(m.lowercased())"
+                members[key, default: []].insert(m.lowercased())
+                memberProvenance[k] = g.provenance
+            }
+        }
+        for c in claimedGroups {
+            let key = "\(c.tenant)|\(c.group.lowercased())"
+            guard groups[key] != nil else {
+                coverage.insert(CoverageIssue(
+                    kind: .undefinedGroup, platform: .cortexXDR, scope: c.tenant, file: c.provenance.file,
+                    detail: "user '\(c.principal)' is in group '\(c.group)', which was not exported: the roles it gives are unknown"))
+                continue
+            }
+            members[key, default: []].insert(c.principal)
+            let k = "\(key)|\(c.principal)"
+            memberProvenance[k] = min(memberProvenance[k] ?? c.provenance, c.provenance)
+        }
+        // parents[child group] = groups that list it under nested_groups.
+        var parents: [String: [String]] = [:]
+        for (key, g) in groups {
+            for nested in g.nestedGroups {
+                let child = "\(g.tenant)|\(nested.lowercased())"
+                if groups[child] == nil {
+                    coverage.insert(CoverageIssue(
+                        kind: .undefinedGroup, platform: .cortexXDR, scope: g.tenant, file: g.provenance.file,
+                        detail: "group '\(g.name)' nests group '\(nested)', which was not exported"))
+                }
+                parents[child, default: []].append(key)
+            }
+        }
+        for (key, users) in members {
+            guard let direct = groups[key] else { continue }
+            // Walk up through every group this one is nested in; `chain` records the way.
+            var queue: [(String, [String])] = [(key, [direct.name])]
+            var visited: Set<String> = [key]
+            while let (current, chain) = queue.popLast() {
+                guard let g = groups[current] else { continue }
+                for user in users {
+                    let principal = add(principal: Principal(platform: .cortexXDR, key: user, email: user))
+                    let provenance = memberProvenance["\(key)|\(user)"] ?? g.provenance
+                    for role in g.roles {
+                        add(grant: Grant(
+                            platform: .cortexXDR, principal: principal, role: role, level: .tenant, target: g.tenant,
+                            path: .group(name: g.name, chain: chain), provenance: provenance))
+                    }
+                }
+                for parent in parents[current] ?? [] where visited.insert(parent).inserted {
+                    queue.append((parent, chain + [groups[parent]?.name ?? parent]))
+                }
+            }
+        }
+    }
+
+    private func applyScopes() {
+        guard !scopes.isEmpty else { return }
+        var byEntity: [String: Scope] = [:]
+        for s in scopes { byEntity["\(s.tenant)|\(s.isGroup ? "group" : "user")|\(s.entity)"] = s.scope }
+        for i in grants.indices where grants[i].platform == .cortexXDR && grants[i].scope == nil {
+            let g = grants[i]
+            let user = byEntity["\(g.target)|user|\(g.principal)"]
+            let group = g.path.groupName.flatMap { byEntity["\(g.target)|group|\($0.lowercased())"] }
+            grants[i].scope = user ?? group
+        }
+    }
+
+    private func checkPagination() {
+        for (list, entry) in pages where entry.pending.count >= entry.count {
+            let missing = entry.pending.count - entry.count + 1
+            coverage.insert(CoverageIssue(
+                kind: .missingPage, platform: .huntress, scope: list,
+                detail: "\(entry.count) page(s) of \(list) were supplied and \(entry.pending.count) of them point at a next page (next_page_token \(entry.pending.sorted().map { "'\($0)'" }.joined(separator: ", "))): at least \(missing) page(s) are missing"))
+        }
+    }
+
+    private func checkOrganizations() {
+        for g in grants where g.platform == .huntress && g.level == .organization {
+            guard let org = organizations["huntress|\(g.target)"], let account = org.accountID,
+                let listed = listedOrganizations[account], !listed.contains(g.target)
+            else { continue }
+            coverage.insert(CoverageIssue(
+                kind: .undefinedOrganization, platform: .huntress, scope: account, file: g.provenance.file,
+                detail: "membership \(g.provenance.record) is in organization \(g.target), which the exported organization list of account \(account) does not contain"))
+        }
+    }
+}
+
+/// What makes two grants the same grant (provenance aside).
+private struct GrantKey: Hashable {
+    let platform: Platform, principal: String, role: String, level: Level, target: String, path: GrantPath, scope: Scope?
+    init(_ g: Grant) {
+        platform = g.platform
+        principal = g.principal
+        role = g.role
+        level = g.level
+        target = g.target
+        path = g.path
+        scope = g.scope
+    }
+}
+
+private func grantOrder(_ a: Grant, _ b: Grant) -> Bool {
+    if a.platform != b.platform { return a.platform < b.platform }
+    if a.principal != b.principal { return a.principal < b.principal }
+    if a.level != b.level { return a.level < b.level }
+    if a.target != b.target { return a.target < b.target }
+    if a.role != b.role { return a.role < b.role }
+    let pa = a.path.groupName ?? "", pb = b.path.groupName ?? ""
+    if pa != pb { return pa < pb }
+    return a.provenance < b.provenance
+}
+
+/// Order-independent choice between two optional values: the smaller one that is present.
+private func minimum(_ a: String?, _ b: String?) -> String? {
+    switch (a, b) {
+    case (nil, _): b
+    case (_, nil): a
+    case (let x?, let y?): min(x, y)
+    }
+}
+
+private func latest(_ a: LastLogin, _ b: LastLogin) -> LastLogin {
+    switch (a, b) {
+    case (.at(let x), .at(let y)): .at(max(x, y))
+    case (.at, _): a
+    case (_, .at): b
+    case (.never, _), (_, .never): .never
+    default: .unknown
+    }
+}

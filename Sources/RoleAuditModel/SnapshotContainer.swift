@@ -1,0 +1,96 @@
+/// One input file as read: what it was, where it came from, and how much it held.
+public struct SourceFile: Codable, Sendable, Hashable {
+    public var path: String
+    /// Detected format, e.g. `huntress.memberships`, `cortex.legacy.get_users`, `cortex.csv.users`.
+    public var format: String
+    public var platform: Platform?
+    /// Huntress account id or Cortex tenant this file describes, when known.
+    public var scope: String?
+    public var sha256: String
+    public var size: Int
+    public var records: Int
+
+    public init(
+        path: String, format: String, platform: Platform?, scope: String?, sha256: String, size: Int, records: Int
+    ) {
+        self.path = path
+        self.format = format
+        self.platform = platform
+        self.scope = scope
+        self.sha256 = sha256
+        self.size = size
+        self.records = records
+    }
+}
+
+/// A gap in the input that limits what can be concluded. Reported in every report's coverage
+/// section; a scan with any `incomplete` issue exits 2 unless `--allow-incomplete`.
+public struct CoverageIssue: Codable, Sendable, Hashable, Comparable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// A list's pagination points at a page that was not supplied.
+        case missingPage = "missing-page"
+        /// Fewer (or more) records than the export's own `total_count`.
+        case countMismatch = "count-mismatch"
+        case undefinedGroup = "undefined-group"
+        case undefinedRole = "undefined-role"
+        case undefinedOrganization = "undefined-organization"
+        /// A scope file that does not say whose scope it is.
+        case unattributedScope = "unattributed-scope"
+        /// The export carries no data for a check (Huntress has no last login): informational.
+        case dataNotExported = "data-not-exported"
+    }
+
+    public var kind: Kind
+    public var platform: Platform?
+    public var scope: String?
+    public var file: String?
+    public var detail: String
+
+    public init(kind: Kind, platform: Platform?, scope: String? = nil, file: String? = nil, detail: String) {
+        self.kind = kind
+        self.platform = platform
+        self.scope = scope
+        self.file = file
+        self.detail = detail
+    }
+
+    /// Everything except `dataNotExported` makes the input incomplete.
+    public var makesInputIncomplete: Bool { kind != .dataNotExported }
+
+    public static func < (a: CoverageIssue, b: CoverageIssue) -> Bool {
+        (a.kind.rawValue, a.platform?.rawValue ?? "", a.scope ?? "", a.file ?? "", a.detail)
+            < (b.kind.rawValue, b.platform?.rawValue ?? "", b.scope ?? "", b.file ?? "", b.detail)
+    }
+}
+
+/// Everything read from the inputs, in the canonical model. Collections are sorted so that the same
+/// inputs give the same snapshot whatever the order of files and records.
+public struct Snapshot: Codable, Sendable {
+    public static let formatVersion = 1
+
+    public var accounts: [Account]
+    public var organizations: [Organization]
+    public var principals: [Principal]
+    public var groups: [Group]
+    public var roles: [RoleDefinition]
+    public var grants: [Grant]
+    public var sources: [SourceFile]
+    public var coverage: [CoverageIssue]
+
+    public init(
+        accounts: [Account] = [], organizations: [Organization] = [], principals: [Principal] = [],
+        groups: [Group] = [], roles: [RoleDefinition] = [], grants: [Grant] = [], sources: [SourceFile] = [],
+        coverage: [CoverageIssue] = []
+    ) {
+        self.accounts = accounts
+        self.organizations = organizations
+        self.principals = principals
+        self.groups = groups
+        self.roles = roles
+        self.grants = grants
+        self.sources = sources
+        self.coverage = coverage
+    }
+
+    public var isComplete: Bool { !coverage.contains(where: \.makesInputIncomplete) }
+}
