@@ -67,6 +67,7 @@ public enum Importer {
 
     static func read(_ path: String, tenant: String, customer: String?, builder: SnapshotBuilder) throws {
         let file = try InputFile.read(path)
+        builder.reserve(forBytes: file.size)
         let context = ImportContext(file: file, path: path, tenant: tenant, customer: customer, builder: builder)
         var reader = JSONReader(bytes: file.buffer, file: path)
         let first = reader.peek()
@@ -92,8 +93,8 @@ public enum Importer {
             source = context.source(format: "roleaudit.snapshot.xml", platform: nil, scope: nil, records: document.recordCount)
         default:
             guard let text = String(validating: file.buffer, as: UTF8.self) else {
-                throw ImportError.encoding(
-                    firstInvalidUTF8(file, path), expected: "UTF-8 text", found: "bytes that are not UTF-8 (save the export as UTF-8)")
+                let (at, found) = firstInvalidUTF8(file, path)
+                throw ImportError.encoding(at, expected: "UTF-8 text", found: "\(found) (save the export as UTF-8)")
             }
             source = try CortexCSV(context: context).read(text: text)
         }
@@ -111,7 +112,7 @@ public enum Importer {
         return try reader.readString()
     }
 
-    private static func firstInvalidUTF8(_ file: InputFile, _ path: String) -> InputLocation {
+    private static func firstInvalidUTF8(_ file: InputFile, _ path: String) -> (InputLocation, String) {
         let b = file.buffer
         var i = 0
         while i < b.count {
@@ -120,7 +121,8 @@ public enum Importer {
             if n == 0 || i + n > b.count || (1..<max(n, 1)).contains(where: { b[i + $0] & 0xC0 != 0x80 }) { break }
             i += n
         }
-        return JSONReader(bytes: b, file: path).location(i)
+        let locator = JSONReader(bytes: b, file: path).locator
+        return (locator.location(i), locator.describe(i))
     }
 }
 

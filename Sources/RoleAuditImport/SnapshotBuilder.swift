@@ -4,10 +4,21 @@ import RoleAuditModel
 /// Collects what the format readers find, then resolves it into a `Snapshot`: principals merged
 /// by key, Cortex group membership expanded into grants (nested groups included), coverage gaps
 /// recorded. Every merge is order-independent, so shuffling files or records changes nothing.
+/// Identity of an account, organization or principal within a platform, without building a string.
+struct PlatformKey: Hashable, Comparable {
+    let platform: Platform
+    let id: String
+    static func < (a: PlatformKey, b: PlatformKey) -> Bool { a.platform != b.platform ? a.platform < b.platform : a.id < b.id }
+}
+
 final class SnapshotBuilder {
-    private var accounts: [String: Account] = [:]
-    private var organizations: [String: Organization] = [:]
-    private var principals: [String: Principal] = [:]
+    private var accounts: [PlatformKey: Account] = [:]
+    private var organizations: [PlatformKey: Organization] = [:]
+    /// Principals in arrival order; `principalIndex` finds one by key. Grants carry the index of
+    /// their principal (`grantPrincipal`), so that sorting a million grants compares integers.
+    private var principalList: [Principal] = []
+    private var principalIndex: [PlatformKey: Int] = [:]
+    private var grantPrincipal: [Int32] = []
     private var roles: [String: RoleDefinition] = [:]
     private var groups: [String: Group] = [:]
     private var grants: [Grant] = []
@@ -27,18 +38,35 @@ final class SnapshotBuilder {
     private var listedOrganizations: [String: Set<String>] = [:]
     private var huntressAccountsSeen: Set<String> = []
 
-    /// Shares one copy of repeated strings (role labels, emails) among a million grants.
+    private var lastInterned = ""
+
+    /// Shares one copy of repeated strings (role labels, list names) among a million grants.
     func intern(_ s: String) -> String {
-        if let shared = strings[s] { return shared }
+        if s == lastInterned { return lastInterned }
+        if let shared = strings[s] {
+            lastInterned = shared
+            return shared
+        }
         strings[s] = s
+        lastInterned = s
         return s
+    }
+
+    /// Sizes the tables for an input of this many bytes (a membership takes about 250).
+    func reserve(forBytes bytes: Int) {
+        let expected = bytes / 250
+        guard expected > principalIndex.capacity else { return }
+        principalIndex.reserveCapacity(expected / 2)
+        principalList.reserveCapacity(expected / 2)
+        grants.reserveCapacity(grants.count + expected)
+        grantPrincipal.reserveCapacity(grants.count + expected)
     }
 
     func add(source: SourceFile) { sources.append(source) }
     func add(coverage issue: CoverageIssue) { coverage.insert(issue) }
 
     func add(account: Account) {
-        let key = "\(account.platform.rawValue)|\(account.id)"
+        let key = PlatformKey(platform: account.platform, id: account.id)
         if let old = accounts[key] {
             accounts[key] = Account(platform: account.platform, id: account.id, name: minimum(old.name, account.name))
         } else {
@@ -48,15 +76,20 @@ final class SnapshotBuilder {
     }
 
     func add(organization org: Organization) {
-        let key = "\(org.platform.rawValue)|\(org.id)"
+        let key = PlatformKey(platform: org.platform, id: org.id)
         guard var old = organizations[key] else {
             organizations[key] = org
             return
         }
+        if old == org { return }
         old.name = minimum(old.name, org.name)
         old.accountID = minimum(old.accountID, org.accountID)
         old.customer = minimum(old.customer, org.customer)
         organizations[key] = old
+    }
+
+    func knows(organization id: String, on platform: Platform) -> Bool {
+        organizations[PlatformKey(platform: platform, id: id)] != nil
     }
 
     /// The organization list of a Huntress account was exported: memberships may be checked against it.
@@ -66,29 +99,60 @@ final class SnapshotBuilder {
 
     @discardableResult
     func add(principal p: Principal) -> String {
-        let key = "\(p.platform.rawValue)|\(p.key)"
-        guard var old = principals[key] else {
-            var fresh = p
-            fresh.key = intern(p.key)
-            principals[key] = fresh
-            return fresh.key
+        principalList[addPrincipal(p)].key
+    }
+
+    private var lastPrincipal = -1
+
+    /// Adds or merges a principal; returns its index.
+    private func addPrincipal(_ p: Principal) -> Int {
+        // Consecutive records of one user (pages sorted by user) skip the lookup.
+        if lastPrincipal >= 0, principalList[lastPrincipal].key == p.key, principalList[lastPrincipal].platform == p.platform {
+            merge(p, into: lastPrincipal)
+            return lastPrincipal
         }
-        old.email = minimum(old.email, p.email)
-        old.name = minimum(old.name, p.name)
-        old.vendorIDs = Array(Set(old.vendorIDs + p.vendorIDs)).sorted()
-        old.userType = minimum(old.userType, p.userType)
-        old.status = minimum(old.status, p.status)
-        old.hidden = old.hidden.map { $0 || (p.hidden ?? false) } ?? p.hidden
-        old.lastLogin = latest(old.lastLogin, p.lastLogin)
-        if p.kind == .nonHuman { old.kind = .nonHuman }
-        principals[key] = old
-        return old.key
+        // One hash per record: look up and insert through the same access.
+        let fresh = principalList.count
+        var index = -1
+        withUnsafeMutablePointer(to: &principalIndex[PlatformKey(platform: p.platform, id: p.key), default: fresh]) { index = $0.pointee }
+        if index == fresh {
+            principalList.append(p)
+        } else {
+            merge(p, into: index)
+        }
+        lastPrincipal = index
+        return index
+    }
+
+    private func merge(_ p: Principal, into i: Int) {
+        let old = principalList[i]
+        // The same user on every page of a large export: nothing new, nothing to merge.
+        if old.email == p.email, old.name == p.name, p.vendorIDs.allSatisfy(old.vendorIDs.contains), p.userType == nil,
+            p.status == nil, p.hidden == nil, p.lastLogin == .unknown, p.kind == old.kind
+        {
+            return
+        }
+        var merged = old
+        merged.email = minimum(old.email, p.email)
+        merged.name = minimum(old.name, p.name)
+        if !p.vendorIDs.allSatisfy(old.vendorIDs.contains) { merged.vendorIDs = Array(Set(old.vendorIDs + p.vendorIDs)).sorted() }
+        merged.userType = minimum(old.userType, p.userType)
+        merged.status = minimum(old.status, p.status)
+        merged.hidden = old.hidden.map { $0 || (p.hidden ?? false) } ?? p.hidden
+        merged.lastLogin = latest(old.lastLogin, p.lastLogin)
+        if p.kind == .nonHuman { merged.kind = .nonHuman }
+        principalList[i] = merged
     }
 
     func add(grant: Grant) {
         var g = grant
         g.role = intern(g.role)
+        let index = lastPrincipal >= 0 && principalList[lastPrincipal].key == g.principal && principalList[lastPrincipal].platform == g.platform
+            ? lastPrincipal
+            : addPrincipal(Principal(platform: g.platform, key: g.principal, email: g.principal.utf8.contains(UInt8(ascii: "@")) ? g.principal : nil))
+        g.principal = principalList[index].key
         grants.append(g)
+        grantPrincipal.append(Int32(index))
     }
 
     func add(role: RoleDefinition) {
@@ -159,20 +223,53 @@ final class SnapshotBuilder {
                 kind: .dataNotExported, platform: .huntress, scope: account,
                 detail: "Huntress exports carry no last-login data: dormant and never-used account checks (LP-002, LP-003) cannot run; last login is unknown, not never"))
         }
-        var seen = Set<GrantKey>()
-        var unique: [Grant] = []
-        for g in grants.sorted(by: grantOrder) where seen.insert(GrantKey(g)).inserted {
-            unique.append(g)
+        let sortedPrincipals = principalList.indices.sorted {
+            PlatformKey(platform: principalList[$0].platform, id: principalList[$0].key)
+                < PlatformKey(platform: principalList[$1].platform, id: principalList[$1].key)
         }
+        var rank = [Int32](repeating: 0, count: principalList.count)
+        for (r, i) in sortedPrincipals.enumerated() { rank[i] = Int32(r) }
+        let unique = sortedUniqueGrants(rank: rank)
+        grants = []
+        grantPrincipal = []
         return Snapshot(
-            accounts: accounts.values.sorted { ($0.platform, $0.id) < ($1.platform, $1.id) },
-            organizations: organizations.values.sorted { ($0.platform, $0.id) < ($1.platform, $1.id) },
-            principals: principals.values.sorted { ($0.platform, $0.key) < ($1.platform, $1.key) },
+            accounts: accounts.keys.sorted().compactMap { accounts[$0] },
+            organizations: organizations.keys.sorted().compactMap { organizations[$0] },
+            principals: sortedPrincipals.map { principalList[$0] },
             groups: groups.values.sorted { ($0.tenant, $0.name) < ($1.tenant, $1.name) },
             roles: roles.values.sorted { ($0.platform, $0.tenant ?? "", $0.name) < ($1.platform, $1.tenant ?? "", $1.name) },
             grants: unique,
             sources: sources.sorted { $0.path < $1.path },
             coverage: coverage.sorted())
+    }
+
+    /// Grants in a deterministic order, each once. A permutation is sorted rather than the grants
+    /// themselves: moving a million structs of strings costs a retain and release per field.
+    private func sortedUniqueGrants(rank: [Int32]) -> [Grant] {
+        let order: [Int] = grants.withUnsafeBufferPointer { g in
+            grantPrincipal.withUnsafeBufferPointer { p in
+                rank.withUnsafeBufferPointer { r in
+                    Array(g.indices).sorted { a, b in
+                        // Platform first, then principal by rank: integers, not strings.
+                        if g[a].platform != g[b].platform { return g[a].platform < g[b].platform }
+                        let ra = r[Int(p[a])], rb = r[Int(p[b])]
+                        if ra != rb { return ra < rb }
+                        return grantOrder(g[a], g[b])
+                    }
+                }
+            }
+        }
+        var unique: [Grant] = []
+        unique.reserveCapacity(grants.count)
+        var runStart = 0
+        for i in order {
+            let g = grants[i]
+            // Duplicates sort next to each other: same prefix of the order, so only this run is searched.
+            if let last = unique.last, !samePrefix(last, g) { runStart = unique.count }
+            if unique[runStart...].contains(where: { sameGrant($0, g) }) { continue }
+            unique.append(g)
+        }
+        return unique
     }
 
     private func resolveGroupRoles() {
@@ -282,8 +379,9 @@ final class SnapshotBuilder {
     }
 
     private func checkOrganizations() {
+        guard !listedOrganizations.isEmpty else { return }
         for g in grants where g.platform == .huntress && g.level == .organization {
-            guard let org = organizations["huntress|\(g.target)"], let account = org.accountID,
+            guard let org = organizations[PlatformKey(platform: .huntress, id: g.target)], let account = org.accountID,
                 let listed = listedOrganizations[account], !listed.contains(g.target)
             else { continue }
             coverage.insert(CoverageIssue(
@@ -293,18 +391,15 @@ final class SnapshotBuilder {
     }
 }
 
-/// What makes two grants the same grant (provenance aside).
-private struct GrantKey: Hashable {
-    let platform: Platform, principal: String, role: String, level: Level, target: String, path: GrantPath, scope: Scope?
-    init(_ g: Grant) {
-        platform = g.platform
-        principal = g.principal
-        role = g.role
-        level = g.level
-        target = g.target
-        path = g.path
-        scope = g.scope
-    }
+/// Same place in the sort order, provenance aside.
+private func samePrefix(_ a: Grant, _ b: Grant) -> Bool {
+    a.platform == b.platform && a.principal == b.principal && a.level == b.level && a.target == b.target && a.role == b.role
+        && a.path.groupName == b.path.groupName
+}
+
+/// The same grant, provenance aside.
+private func sameGrant(_ a: Grant, _ b: Grant) -> Bool {
+    samePrefix(a, b) && a.path == b.path && a.scope == b.scope
 }
 
 private func grantOrder(_ a: Grant, _ b: Grant) -> Bool {

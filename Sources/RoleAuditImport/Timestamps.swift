@@ -5,8 +5,17 @@ import Foundation
 /// By hand because a million memberships carry two million of them and DateFormatter is far slower.
 enum Timestamps {
     static func parse(_ text: String) -> Date? {
-        var utf8 = Array(text.utf8)
-        if utf8.count >= 4, utf8.suffix(4).elementsEqual(" UTC".utf8) { utf8.removeLast(4) }
+        if let date = text.utf8.withContiguousStorageIfAvailable({ parse(bytes: $0) }) { return date }
+        return Array(text.utf8).withUnsafeBufferPointer { parse(bytes: $0) }
+    }
+
+    static func parse(bytes all: UnsafeBufferPointer<UInt8>) -> Date? {
+        var utf8 = all
+        if utf8.count >= 4, utf8[utf8.count - 4] == 0x20, utf8[utf8.count - 3] == 0x55, utf8[utf8.count - 2] == 0x54,
+            utf8[utf8.count - 1] == 0x43
+        {
+            utf8 = UnsafeBufferPointer(rebasing: utf8[0..<(utf8.count - 4)])
+        }
         guard utf8.count >= 19 else { return nil }
         func num(_ at: Int, _ n: Int) -> Int? {
             var v = 0

@@ -1,18 +1,40 @@
+import RoleAuditCatalog
+import RoleAuditImport
+
 /// Errors the façade reports to the CLI, each with the exit code PRODUCT.md assigns.
 public enum KitError: Error, Equatable, CustomStringConvertible {
     case unknownRole(String, known: [String])
+    case unknownPrincipal(String, suggestions: [String])
+    case badInput(ImportError)
 
     public var description: String {
         switch self {
         case .unknownRole(let name, let known):
             "unknown role '\(name)'; the catalog has: \(known.joined(separator: ", "))"
+        case .unknownPrincipal(let email, let suggestions):
+            "no principal '\(email)' in the inputs" + (suggestions.isEmpty ? "" : "; did you mean \(suggestions.joined(separator: ", "))?")
+        case .badInput(let error):
+            error.description
         }
     }
 
-    /// Exit code (PRODUCT.md "Exit codes"): 64 usage.
+    /// Exit code (PRODUCT.md "Exit codes"): 2 input, 64 usage.
     public var exitCode: Int32 {
         switch self {
-        case .unknownRole: 64
+        case .unknownRole, .unknownPrincipal: 64
+        case .badInput: 2
+        }
+    }
+}
+
+extension RoleAudit {
+    /// The exit code and one-line message for any error the library throws.
+    public static func failure(_ error: any Error) -> (code: Int32, message: String) {
+        switch error {
+        case let e as KitError: (e.exitCode, e.description)
+        case let e as ImportError: (2, e.description)
+        case let e as CatalogError: (3, "roleaudit's built-in catalog is damaged: \(e)")
+        default: (2, "\(error)")
         }
     }
 }

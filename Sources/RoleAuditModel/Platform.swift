@@ -10,7 +10,15 @@ public enum Platform: String, Codable, Sendable, CaseIterable, Comparable {
         }
     }
 
-    public static func < (lhs: Platform, rhs: Platform) -> Bool { lhs.rawValue < rhs.rawValue }
+    private var rank: Int {
+        switch self {
+        case .cortexXDR: 0
+        case .huntress: 1
+        }
+    }
+
+    /// Alphabetical by raw value, without comparing strings (sorting a million grants asks often).
+    public static func < (lhs: Platform, rhs: Platform) -> Bool { lhs.rank < rhs.rank }
 }
 
 /// Where a role applies. Huntress roles are account- or organization-level; Cortex roles are tenant

@@ -72,7 +72,7 @@ public struct Organization: Codable, Sendable, Hashable {
 
 /// What an export says about a principal's last sign-in. Huntress carries none, which is
 /// `.unknown` and must never be read as `.never`.
-public enum LastLogin: Codable, Sendable, Hashable {
+public enum LastLogin: Codable, Sendable, Hashable, Equatable {
     case unknown
     case never
     case at(Date)

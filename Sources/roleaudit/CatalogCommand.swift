@@ -24,7 +24,7 @@ struct CatalogCommand: ParsableCommand {
         do {
             let listing = CatalogListing(catalog: try RoleCatalog.bundled())
             print(try listing.rows(platform: platform, role: role).render(format), terminator: "")
-        } catch let error as KitError {
+        } catch {
             throw fail(error)
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import RoleAuditKit
 
@@ -7,17 +8,18 @@ struct RoleAuditCommand: ParsableCommand {
         commandName: "roleaudit",
         abstract: "Audit who holds which role in Huntress and Cortex XDR against what the vendors document.",
         version: RoleAudit.version,
-        subcommands: [CatalogCommand.self]
+        subcommands: [CatalogCommand.self, InspectCommand.self]
     )
 }
 
 extension Platform: ExpressibleByArgument {}
 extension ListingFormat: ExpressibleByArgument {}
 
-/// Prints a library error and exits with the code it carries.
-func fail(_ error: KitError) -> ExitCode {
-    printError("roleaudit: \(error)")
-    return ExitCode(error.exitCode)
+/// Prints a library error as one line and exits with the code PRODUCT.md gives it.
+func fail(_ error: any Error) -> ExitCode {
+    let (code, message) = RoleAudit.failure(error)
+    printError("roleaudit: \(message)")
+    return ExitCode(code)
 }
 
 func printError(_ message: String) {
@@ -30,5 +32,3 @@ struct StandardError: TextOutputStream {
         FileHandle.standardError.write(Data(string.utf8))
     }
 }
-
-import Foundation

@@ -150,7 +150,7 @@ struct CortexCSV {
     }
 
     private func user(_ row: Row, _ provenance: Provenance) throws {
-        guard let email = row.value("email", "user email"), email.contains("@") else {
+        guard let email = row.value("email", "user email"), email.utf8.contains(UInt8(ascii: "@")) else {
             throw row.error("Email", expected: "an email address", found: row.value("email", "user email").map { "\"\($0)\"" } ?? "an empty cell")
         }
         let b = context.builder
@@ -186,7 +186,7 @@ struct CortexCSV {
     }
 
     private func roleImport(_ row: Row, _ provenance: Provenance) throws {
-        guard let email = row.value("user email"), email.contains("@") else {
+        guard let email = row.value("user email"), email.utf8.contains(UInt8(ascii: "@")) else {
             throw row.error("User email", expected: "an email address", found: row.value("user email").map { "\"\($0)\"" } ?? "an empty cell")
         }
         guard let role = row.value("role name") else {

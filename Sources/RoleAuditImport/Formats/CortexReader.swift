@@ -39,7 +39,7 @@ struct CortexReader {
 
     private func elements(of e: Element) throws -> [Element] {
         guard case .array(let items, _) = e.value else { throw e.error("a list of roles") }
-        return items.enumerated().map { Element(value: $1, path: "\(e.path)[\($0)]", locator: e.locator) }
+        return items.enumerated().map { Element(value: $1, root: e.root, index: e.index, suffix: "\(e.suffix)[\($0)]", locator: e.locator) }
     }
 
     private func detect(_ e: Element) throws -> Shape {
@@ -60,7 +60,7 @@ struct CortexReader {
     mutating func user(_ e: Element, _ provenance: Provenance) throws {
         try e.requireObject()
         let email = try e.requiredString("user_email")
-        guard email.contains("@") else { throw e.child("user_email")?.error("an email address") ?? e.missing("user_email") }
+        guard email.utf8.contains(UInt8(ascii: "@")) else { throw e.child("user_email")?.error("an email address") ?? e.missing("user_email") }
         let key = email.lowercased()
         let lastLogin: LastLogin
         switch try e.epochMilliseconds("last_logged_in") {
@@ -102,7 +102,7 @@ struct CortexReader {
         for group in try e.strings("groups") {
             b.role(name, namesGroup: group, tenant: tenant, provenance: provenance)
         }
-        for user in try e.strings("users") where user.contains("@") {
+        for user in try e.strings("users") where user.utf8.contains(UInt8(ascii: "@")) {
             let principal = b.add(principal: Principal(platform: .cortexXDR, key: user.lowercased(), email: user))
             b.add(grant: Grant(
                 platform: .cortexXDR, principal: principal, role: name, level: .tenant, target: tenant,
@@ -127,7 +127,7 @@ struct CortexReader {
         try e.requireObject()
         let name = try e.requiredString("group_name")
         // The legacy shape lists members under "user_email" (with nulls); the platform shape under "users".
-        let members = try (e.strings("user_email") + e.strings("users")).filter { $0.contains("@") }.map { $0.lowercased() }
+        let members = try (e.strings("user_email") + e.strings("users")).filter { $0.utf8.contains(UInt8(ascii: "@")) }.map { $0.lowercased() }
         var roles: [String] = []
         if let r = try e.string("pretty_role_name") ?? e.string("role_name"), !r.isEmpty { roles.append(r) }
         let nested = try e.array("nested_groups").compactMap { n -> String? in

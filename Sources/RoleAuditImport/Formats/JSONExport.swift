@@ -31,12 +31,15 @@ final class JSONExport {
         try reader.readTopLevel(
             stream: { JSONExport.streamed.contains($0) },
             member: { self.members.append(($0, $1)) },
-            element: { key, index, value in
-                let line = locator.line(at: value.offset, cursor: &self.cursor)
+            element: { key, index, reader in
+                let start = reader.pos
+                let line = locator.line(at: start, cursor: &self.cursor)
                 let collection = self.context.builder.intern(key)
                 let provenance = Provenance(file: self.context.path, collection: collection, index: index, line: line)
-                let element = Element(value: value, path: "\(key)[\(index)]", locator: locator)
                 self.counts[key, default: 0] += 1
+                if key == "memberships", try self.huntress.fastMembership(&reader, provenance) { return }
+                reader.rewind(to: start)
+                let element = Element(value: try reader.readValue(depth: 2), root: collection, index: index, locator: locator)
                 switch key {
                 case "memberships": try self.huntress.membership(element, provenance)
                 case "organizations": try self.huntress.organization(element, provenance)

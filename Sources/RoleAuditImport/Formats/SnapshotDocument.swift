@@ -88,7 +88,7 @@ struct SnapshotDocument: Codable {
                 }
                 createdAt = d
             }
-            let principal = b.add(principal: Principal(platform: g.platform, key: g.principal.lowercased(), email: g.principal.contains("@") ? g.principal : nil))
+            let principal = b.add(principal: Principal(platform: g.platform, key: g.principal.lowercased(), email: g.principal.utf8.contains(UInt8(ascii: "@")) ? g.principal : nil))
             b.add(grant: Grant(
                 platform: g.platform, principal: principal, role: g.role, level: g.level, target: g.target,
                 path: g.group.map { .group(name: $0, chain: [$0]) } ?? .direct,

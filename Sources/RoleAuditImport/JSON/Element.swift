@@ -4,8 +4,27 @@ import Foundation
 /// read can fail with the file, line, column, record, what was expected and what was found.
 struct Element {
     let value: JSONValue
-    let path: String
+    /// The list (or member) the element is in: shared, never built per element.
+    let root: String
+    let index: Int?
+    /// `.user.email`, `.groups[2]`: built only when a field is looked into.
+    let suffix: String
     let locator: Locator
+
+    init(value: JSONValue, root: String, index: Int? = nil, suffix: String = "", locator: Locator) {
+        self.value = value
+        self.root = root
+        self.index = index
+        self.suffix = suffix
+        self.locator = locator
+    }
+
+    init(value: JSONValue, path: String, locator: Locator) {
+        self.init(value: value, root: path, locator: locator)
+    }
+
+    /// `memberships[3].user.email`, for messages.
+    var path: String { root + (index.map { "[\($0)]" } ?? "") + suffix }
 
     func error(_ expected: String, found: JSONValue? = nil, at offset: Int? = nil) -> ImportError {
         let v = found ?? value
@@ -17,7 +36,7 @@ struct Element {
     }
 
     func child(_ key: String) -> Element? {
-        value[key].map { Element(value: $0, path: path + "." + key, locator: locator) }
+        value[key].map { Element(value: $0, root: root, index: index, suffix: suffix + "." + key, locator: locator) }
     }
 
     /// The object under `key`; nil when absent or null.
@@ -78,7 +97,7 @@ struct Element {
     func array(_ key: String) throws -> [Element] {
         guard let c = child(key), !c.value.isNull else { return [] }
         guard case .array(let items, _) = c.value else { throw c.error("an array for \"\(key)\"") }
-        return items.enumerated().map { Element(value: $1, path: "\(c.path)[\($0)]", locator: locator) }
+        return items.enumerated().map { Element(value: $1, root: root, index: index, suffix: "\(c.suffix)[\($0)]", locator: locator) }
     }
 
     /// An array of strings; nulls dropped (the vendor's own example shows `[null]` for an empty group).

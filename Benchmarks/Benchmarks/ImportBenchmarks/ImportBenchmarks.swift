@@ -1,0 +1,37 @@
+import Benchmark
+import Foundation
+import LargeExports
+import RoleAuditKit
+
+/// Large exports are generated once per run into the temporary folder (deterministic, see
+/// LargeExports) and read back by `Importer.load` as `roleaudit scan` and `inspect` do.
+func export(_ count: Int) -> String {
+    let path = NSTemporaryDirectory() + "roleaudit-bench-memberships-\(count).json"
+    if !FileManager.default.fileExists(atPath: path) {
+        do {
+            try LargeExports.huntressMemberships(count: count, to: URL(fileURLWithPath: path))
+        } catch {
+            FileHandle.standardError.write(Data("cannot write \(path): \(error)\n".utf8))
+        }
+    }
+    return path
+}
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal],
+        timeUnits: .milliseconds,
+        warmupIterations: 0,
+        maxDuration: .seconds(120),
+        maxIterations: 5)
+
+    for count in [100_000, 1_000_000] {
+        Benchmark("Import \(count) Huntress memberships", configuration: .init(maxIterations: count > 100_000 ? 3 : 10)) { benchmark in
+            let path = export(count)
+            benchmark.startMeasurement()
+            let snapshot = try Importer.load([path])
+            benchmark.stopMeasurement()
+            blackHole(snapshot.grants.count)
+        }
+    }
+}

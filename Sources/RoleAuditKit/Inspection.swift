@@ -1,0 +1,261 @@
+import Foundation
+import RoleAuditCatalog
+import RoleAuditImport
+import RoleAuditModel
+
+/// What `roleaudit inspect` shows: what was read, per source and per account / tenant, the
+/// coverage of the input, and on request one principal's effective access with provenance.
+public struct Inspection: Sendable {
+    public let snapshot: Snapshot
+    public let catalog: RoleCatalog
+
+    public init(snapshot: Snapshot, catalog: RoleCatalog) {
+        self.snapshot = snapshot
+        self.catalog = catalog
+    }
+
+    public static func load(_ paths: [String]) throws -> Inspection {
+        Inspection(snapshot: try Importer.load(paths), catalog: try RoleCatalog.bundled())
+    }
+
+    // MARK: summary
+
+    public struct Scope: Codable, Sendable, Equatable {
+        public var platform: Platform
+        /// `account` (Huntress) or `tenant` (Cortex).
+        public var kind: String
+        public var id: String
+        public var name: String?
+        public var customer: String?
+        public var principals: Int
+        public var groups: Int
+        public var roles: Int
+        public var grants: Int
+        public var organizations: [Organization]?
+
+        public struct Organization: Codable, Sendable, Equatable {
+            public var id: String
+            public var name: String?
+            public var members: Int
+        }
+    }
+
+    public struct Summary: Codable, Sendable {
+        public var sources: [SourceFile]
+        public var scopes: [Scope]
+        public var coverage: [CoverageIssue]
+        public var complete: Bool
+    }
+
+    /// One pass over the grants, which the snapshot keeps grouped by principal: distinct principals
+    /// per account, organization and tenant are counted when each principal's run ends, so a
+    /// million-membership export is summarised without a set of a million strings.
+    public func summary() -> Summary {
+        var huntressByAccount: [String: (principals: Int, roles: Set<String>, grants: Int)] = [:]
+        var membersByOrg: [String: Int] = [:]
+        var tenants: [String: (principals: Int, roles: Set<String>, grants: Int)] = [:]
+        var accountOfOrg: [String: String] = [:]
+        for org in snapshot.organizations where org.platform == .huntress {
+            if let account = org.accountID { accountOfOrg[org.id] = account }
+        }
+        var current: (Platform, String)?
+        var touched: (accounts: Set<String>, orgs: Set<String>, tenants: Set<String>) = ([], [], [])
+        func flush() {
+            for a in touched.accounts { huntressByAccount[a, default: (0, [], 0)].principals += 1 }
+            for o in touched.orgs { membersByOrg[o, default: 0] += 1 }
+            for t in touched.tenants { tenants[t, default: (0, [], 0)].principals += 1 }
+            touched = ([], [], [])
+        }
+        for g in snapshot.grants {
+            if current?.0 != g.platform || current?.1 != g.principal {
+                flush()
+                current = (g.platform, g.principal)
+            }
+            switch g.platform {
+            case .huntress:
+                if g.level == .organization { touched.orgs.insert(g.target) }
+                guard let account = g.level == .account ? g.target : accountOfOrg[g.target] else { continue }
+                touched.accounts.insert(account)
+                if huntressByAccount[account]?.roles.contains(g.role) != true {
+                    huntressByAccount[account, default: (0, [], 0)].roles.insert(g.role)
+                }
+                huntressByAccount[account, default: (0, [], 0)].grants += 1
+            case .cortexXDR:
+                touched.tenants.insert(g.target)
+                tenants[g.target, default: (0, [], 0)].roles.insert(g.role)
+                tenants[g.target, default: (0, [], 0)].grants += 1
+            }
+        }
+        flush()
+        var scopes: [Scope] = []
+        for account in snapshot.accounts where account.platform == .huntress {
+            let orgs = snapshot.organizations.filter { $0.platform == .huntress && $0.accountID == account.id }
+            let counts = huntressByAccount[account.id]
+            scopes.append(Scope(
+                platform: .huntress, kind: "account", id: account.id, name: account.name, customer: nil,
+                principals: counts?.principals ?? 0, groups: 0, roles: counts?.roles.count ?? 0, grants: counts?.grants ?? 0,
+                organizations: orgs.map { .init(id: $0.id, name: $0.name, members: membersByOrg[$0.id] ?? 0) }))
+        }
+        for tenant in snapshot.organizations where tenant.platform == .cortexXDR {
+            let counts = tenants[tenant.id]
+            scopes.append(Scope(
+                platform: .cortexXDR, kind: "tenant", id: tenant.id, name: tenant.name, customer: tenant.customer,
+                principals: counts?.principals ?? 0,
+                groups: snapshot.groups.filter { $0.tenant == tenant.id }.count,
+                roles: (counts?.roles ?? []).union(snapshot.roles.filter { $0.tenant == tenant.id }.map(\.name)).count,
+                grants: counts?.grants ?? 0, organizations: nil))
+        }
+        return Summary(sources: snapshot.sources, scopes: scopes, coverage: snapshot.coverage, complete: snapshot.isComplete)
+    }
+
+    // MARK: one principal
+
+    public struct PrincipalAccess: Codable, Sendable {
+        public struct Capability: Codable, Sendable {
+            public var capability: String
+            public var tier: String
+            public var grant: String
+            public var via: [Via]
+        }
+        public struct Via: Codable, Sendable {
+            public var role: String
+            public var level: String
+            public var target: String
+            public var path: String
+            public var source: String
+            public var seed: String
+            public var limit: String?
+            public var ambiguous: Bool
+        }
+        public var platform: Platform
+        public var principal: String
+        public var name: String?
+        public var userType: String?
+        public var lastLogin: String
+        public var capabilities: [Capability]
+        public var undocumentedRoles: [Via]
+    }
+
+    public func access(of email: String) throws -> [PrincipalAccess] {
+        let key = email.lowercased()
+        let found = snapshot.principals.filter { $0.key == key }
+        guard !found.isEmpty else {
+            let close = snapshot.principals.map(\.key).filter { $0.hasPrefix(String(key.prefix(3))) }
+            throw KitError.unknownPrincipal(email, suggestions: Array(Set(close)).sorted().prefix(3).map { $0 })
+        }
+        let resolver = AccessResolver(catalog: catalog, snapshot: snapshot)
+        return found.map { p in
+            let access = resolver.access(of: p.key, on: p.platform)
+            func via(_ g: Grant, role: String, statement: CapabilityGrant?) -> PrincipalAccess.Via {
+                PrincipalAccess.Via(
+                    role: role, level: g.level.rawValue, target: g.target,
+                    path: Inspection.describe(g.path), source: g.provenance.description,
+                    seed: statement?.citations.map(\.description).joined(separator: ", ") ?? "",
+                    limit: statement?.limit, ambiguous: statement?.isAmbiguous ?? false)
+            }
+            let capabilities = access.sortedCapabilities.map { cap, sources in
+                PrincipalAccess.Capability(
+                    capability: cap.rawValue, tier: catalog.tier(of: cap)?.rawValue ?? "",
+                    grant: sources.contains { $0.statement.kind == .allowed } ? "allowed" : "limited",
+                    via: sources.map { via($0.grant, role: $0.role.name, statement: $0.statement) })
+            }
+            let lastLogin: String
+            switch p.lastLogin {
+            case .unknown: lastLogin = "unknown"
+            case .never: lastLogin = "never"
+            case .at(let d): lastLogin = ISO8601DateFormatter().string(from: d)
+            }
+            return PrincipalAccess(
+                platform: p.platform, principal: p.key, name: p.name, userType: p.userType, lastLogin: lastLogin,
+                capabilities: capabilities, undocumentedRoles: access.undocumented.map { via($0, role: $0.role, statement: nil) })
+        }
+    }
+
+    /// `direct`, or `group A > B` from the group the principal is in to the one giving the role.
+    static func describe(_ path: GrantPath) -> String {
+        switch path {
+        case .direct: "direct"
+        case .group(let name, let chain): "group " + (chain.isEmpty ? name : chain.joined(separator: " > "))
+        }
+    }
+
+    // MARK: rendering
+
+    public func render(_ format: ListingFormat, principal: String?) throws -> String {
+        if let principal {
+            let access = try access(of: principal)
+            switch format {
+            case .json: return try json(access)
+            case .csv, .table: return try renderAccess(access, format)
+            }
+        }
+        let summary = summary()
+        switch format {
+        case .json: return try json(summary)
+        case .csv, .table: return renderSummary(summary)
+        }
+    }
+
+    private func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+    }
+
+    private func renderSummary(_ s: Summary) -> String {
+        var out = "SOURCES\n"
+        out += Tabular(
+            columns: ["path", "format", "platform", "scope", "records", "size", "sha256"],
+            rows: s.sources.map {
+                [$0.path, $0.format, $0.platform?.rawValue ?? "-", $0.scope ?? "-", "\($0.records)", "\($0.size)", String($0.sha256.prefix(12))]
+            }
+        ).renderTable()
+        for scope in s.scopes {
+            let title = [scope.name.flatMap { $0 == scope.id ? nil : "\"\($0)\"" }, scope.customer.map { "customer \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            out += "\n\(scope.platform.displayName.uppercased()) \(scope.kind) \(scope.id)\(title.isEmpty ? "" : " (\(title))"): "
+            out += "\(scope.principals) principals, \(scope.grants) grants, \(scope.roles) roles"
+            out += scope.platform == .cortexXDR ? ", \(scope.groups) groups\n" : "\n"
+            if let orgs = scope.organizations, !orgs.isEmpty {
+                out += Tabular(
+                    columns: ["organization", "name", "members"],
+                    rows: orgs.map { [$0.id, $0.name ?? "", "\($0.members)"] }
+                ).renderTable().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+            }
+        }
+        out += "\nCOVERAGE: " + (s.complete ? "complete" : "INCOMPLETE (a scan exits 2 unless --allow-incomplete)") + "\n"
+        if !s.coverage.isEmpty {
+            out += Tabular(
+                columns: ["kind", "platform", "scope", "file", "detail"],
+                rows: s.coverage.map { [$0.kind.rawValue, $0.platform?.rawValue ?? "", $0.scope ?? "", $0.file ?? "", $0.detail] }
+            ).renderTable()
+        }
+        return out
+    }
+
+    private func renderAccess(_ list: [PrincipalAccess], _ format: ListingFormat) throws -> String {
+        var rows: [[String]] = []
+        for a in list {
+            for c in a.capabilities {
+                for v in c.via {
+                    rows.append([
+                        a.platform.rawValue, a.principal, c.capability, c.tier, v.limit == nil ? "allowed" : "limited: \(v.limit ?? "")",
+                        v.role, "\(v.level) \(v.target)", v.path, v.source, v.seed + (v.ambiguous ? " (ambiguous)" : ""),
+                    ])
+                }
+            }
+            for v in a.undocumentedRoles {
+                rows.append([a.platform.rawValue, a.principal, "?", "", "", v.role, "\(v.level) \(v.target)", v.path, v.source, "not in the catalog"])
+            }
+        }
+        let table = Tabular(
+            columns: ["platform", "principal", "capability", "tier", "grant", "role", "over", "via", "source", "seed"], rows: rows,
+            tableHidden: ["platform", "principal"])
+        if format == .csv { return try table.render(.csv) }
+        let header = list.map { a in
+            "\(a.principal) on \(a.platform.displayName)" + (a.name.map { " (\($0))" } ?? "")
+                + (a.userType.map { ", \($0)" } ?? "") + ", last login \(a.lastLogin): \(a.capabilities.count) capabilities"
+        }.joined(separator: "\n")
+        return header + "\n\n" + table.renderTable()
+    }
+}
