@@ -1,7 +1,7 @@
 /// A parsed JSON value: one element of an export (a membership, a user, a group). Whole files are
 /// never held this way; `JSONReader` streams the top-level lists. `offset` is the byte offset of
 /// the value in its file, so errors about a field can name its line and column.
-public indirect enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable {
     case object([(key: String, value: JSONValue)], offset: Int)
     case array([JSONValue], offset: Int)
     case string(String, offset: Int)

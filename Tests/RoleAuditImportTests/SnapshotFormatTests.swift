@@ -1,0 +1,67 @@
+import Foundation
+import RoleAuditImport
+import RoleAuditModel
+import Testing
+
+struct SnapshotFormatTests {
+    /// The JSON and XML forms of roleaudit's snapshot say the same thing.
+    @Test func jsonAndXMLGiveTheSameSnapshot() throws {
+        let json = try Fixture.load("snapshot/snapshot.json")
+        let xml = try Fixture.load("snapshot/snapshot.xml")
+        #expect(json.principals == xml.principals)
+        #expect(json.organizations == xml.organizations)
+        #expect(json.groups.map(\.members) == xml.groups.map(\.members))
+        #expect(json.grants.map { [$0.principal, $0.role, $0.target, "\($0.scope?.areas ?? [:])"] }
+            == xml.grants.map { [$0.principal, $0.role, $0.target, "\($0.scope?.areas ?? [:])"] })
+        #expect(json.grants.count == 4)
+        #expect(xml.grants.allSatisfy { $0.provenance.line != nil })
+    }
+
+    @Test func snapshotCarriesNonHumanPrincipalsAndScopes() throws {
+        let s = try Fixture.load("snapshot/snapshot.json")
+        #expect(s.principal("svc-scanner", on: .cortexXDR)?.kind == .nonHuman)
+        #expect(s.principal("ana@corp.example", on: .cortexXDR)?.lastLogin == .never)
+        #expect(s.grants(of: "ana@corp.example").contains { $0.role == "Investigator" && $0.path.groupName == "SOC" })
+    }
+}
+
+struct DetectionTests {
+    /// Content decides, not the name: a Huntress page saved as .txt is read when named explicitly.
+    @Test func formatIsDetectedFromContent() throws {
+        let s = try Fixture.load("detect/exported-from-portal.txt")
+        #expect(s.sources.first?.format == "huntress.memberships")
+    }
+
+    /// PowerShell writes UTF-16 by default; it is read as text.
+    @Test func utf16FilesAreTranscoded() throws {
+        let s = try Fixture.load("detect/utf16.csv")
+        #expect(s.principals.map(\.key) == ["zoë@corp.example"])
+    }
+
+    /// A folder may mix platforms and tenants; the order of files and records does not matter.
+    @Test func mixedFoldersAndShuffledInputGiveTheSameSnapshot() throws {
+        let forward = try Importer.load([Fixture.path("huntress/paged"), Fixture.path("cortex-iam/globex")])
+        let backward = try Importer.load([Fixture.path("cortex-iam/globex"), Fixture.path("huntress/paged")])
+        #expect(Set(forward.principals.map(\.platform)) == [.huntress, .cortexXDR])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        #expect(try encoder.encode(forward) == encoder.encode(backward))
+
+        let dir = try Fixture.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let original = try String(contentsOfFile: Fixture.path("cortex-iam/globex/user-groups.json"), encoding: .utf8)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(original.utf8)) as? [String: Any])
+        var shuffled = object
+        shuffled["data"] = (object["data"] as? [Any]).map { Array($0.reversed()) }
+        let sub = dir.appendingPathComponent("globex")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        for file in ["users.json", "roles.json", "scope.json"] {
+            try FileManager.default.copyItem(atPath: Fixture.path("cortex-iam/globex/\(file)"), toPath: sub.appendingPathComponent(file).path)
+        }
+        try JSONSerialization.data(withJSONObject: shuffled).write(to: sub.appendingPathComponent("user-groups.json"))
+        let reordered = try Importer.load([sub.path])
+        let plain = try Importer.load([Fixture.path("cortex-iam/globex")])
+        #expect(reordered.grants.map { [$0.principal, $0.role, "\($0.path)"] } == plain.grants.map { [$0.principal, $0.role, "\($0.path)"] })
+        #expect(reordered.groups.map(\.name) == plain.groups.map(\.name))
+    }
+}
