@@ -45,9 +45,25 @@ let package = Package(
             ]
         ),
         .target(
+            name: "RoleAuditPolicy",
+            dependencies: [
+                "RoleAuditModel",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "RoleAuditRules",
+            dependencies: [
+                "RoleAuditModel", "RoleAuditCatalog", "RoleAuditPolicy",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "RoleAuditReports", dependencies: ["RoleAuditModel", "RoleAuditRules"]),
+        .target(
             name: "RoleAuditKit",
             dependencies: [
-                "RoleAuditModel", "RoleAuditCatalog", "RoleAuditImport",
+                "RoleAuditModel", "RoleAuditCatalog", "RoleAuditImport", "RoleAuditPolicy", "RoleAuditRules", "RoleAuditReports",
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),

@@ -37,6 +37,8 @@ final class SnapshotBuilder {
     private var pages: [String: (count: Int, pending: [String])] = [:]
     private var listedOrganizations: [String: Set<String>] = [:]
     private var huntressAccountsSeen: Set<String> = []
+    /// Organizations placed under more than one account, with the accounts.
+    private var accountConflicts: [String: Set<String>] = [:]
 
     private var lastInterned = ""
 
@@ -82,6 +84,9 @@ final class SnapshotBuilder {
             return
         }
         if old == org { return }
+        if let a = old.accountID, let b = org.accountID, a != b {
+            accountConflicts[org.id, default: []].formUnion([a, b])
+        }
         old.name = minimum(old.name, org.name)
         old.accountID = minimum(old.accountID, org.accountID)
         old.customer = minimum(old.customer, org.customer)
@@ -379,9 +384,22 @@ final class SnapshotBuilder {
     }
 
     private func checkOrganizations() {
+        // An organization list is the authority on which account an organization belongs to.
+        var listedAccount: [String: String] = [:]
+        for (account, orgs) in listedOrganizations { for o in orgs { listedAccount[o] = account } }
+        for (org, accounts) in accountConflicts.sorted(by: { $0.key < $1.key }) {
+            let key = PlatformKey(platform: .huntress, id: org)
+            let owner = listedAccount[org]
+            if let owner { organizations[key]?.accountID = owner }
+            let others = accounts.subtracting([owner].compactMap { $0 }).sorted()
+            coverage.insert(CoverageIssue(
+                kind: .foreignOrganization, platform: .huntress, scope: owner ?? accounts.sorted().first,
+                detail: owner.map { "organization \(org) belongs to account \($0) (its organization list) but memberships place it under account \(others.joined(separator: ", "))" }
+                    ?? "organization \(org) is placed under accounts \(accounts.sorted().joined(separator: ", "))"))
+        }
         guard !listedOrganizations.isEmpty else { return }
         for g in grants where g.platform == .huntress && g.level == .organization {
-            guard let org = organizations[PlatformKey(platform: .huntress, id: g.target)], let account = org.accountID,
+            guard accountConflicts[g.target] == nil, let org = organizations[PlatformKey(platform: .huntress, id: g.target)], let account = org.accountID,
                 let listed = listedOrganizations[account], !listed.contains(g.target)
             else { continue }
             coverage.insert(CoverageIssue(

@@ -1,11 +1,13 @@
 import RoleAuditCatalog
 import RoleAuditImport
+import RoleAuditPolicy
 
 /// Errors the façade reports to the CLI, each with the exit code PRODUCT.md assigns.
 public enum KitError: Error, Equatable, CustomStringConvertible {
     case unknownRole(String, known: [String])
     case unknownPrincipal(String, suggestions: [String])
     case badInput(ImportError)
+    case unknownRule(String, known: [String])
 
     public var description: String {
         switch self {
@@ -15,13 +17,15 @@ public enum KitError: Error, Equatable, CustomStringConvertible {
             "no principal '\(email)' in the inputs" + (suggestions.isEmpty ? "" : "; did you mean \(suggestions.joined(separator: ", "))?")
         case .badInput(let error):
             error.description
+        case .unknownRule(let id, let known):
+            "unknown rule '\(id)'; the rules are: \(known.joined(separator: ", "))"
         }
     }
 
     /// Exit code (PRODUCT.md "Exit codes"): 2 input, 64 usage.
     public var exitCode: Int32 {
         switch self {
-        case .unknownRole, .unknownPrincipal: 64
+        case .unknownRole, .unknownPrincipal, .unknownRule: 64
         case .badInput: 2
         }
     }
@@ -33,6 +37,7 @@ extension RoleAudit {
         switch error {
         case let e as KitError: (e.exitCode, e.description)
         case let e as ImportError: (2, e.description)
+        case let e as PolicyError: (3, e.description)
         case let e as CatalogError: (3, "roleaudit's built-in catalog is damaged: \(e)")
         default: (2, "\(error)")
         }

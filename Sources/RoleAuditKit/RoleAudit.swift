@@ -5,6 +5,10 @@ import RoleAuditModel
 @_exported import enum RoleAuditModel.Platform
 @_exported import struct RoleAuditModel.Snapshot
 @_exported import enum RoleAuditImport.Importer
+@_exported import enum RoleAuditModel.Severity
+@_exported import enum RoleAuditReports.ReportFormat
+@_exported import struct RoleAuditRules.RuleDescription
+@_exported import enum RoleAuditRules.RuleEngine
 
 /// roleaudit's library entry points. The CLI calls these and nothing below them.
 public enum RoleAudit {

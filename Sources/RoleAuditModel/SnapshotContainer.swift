@@ -36,6 +36,9 @@ public struct CoverageIssue: Codable, Sendable, Hashable, Comparable {
         case undefinedOrganization = "undefined-organization"
         /// A scope file that does not say whose scope it is.
         case unattributedScope = "unattributed-scope"
+        /// An organization that one export places under one account and another under a different
+        /// one (a stale membership after a move). Nothing is missing, so the input stays complete.
+        case foreignOrganization = "foreign-organization"
         /// The export carries no data for a check (Huntress has no last login): informational.
         case dataNotExported = "data-not-exported"
     }
@@ -54,8 +57,8 @@ public struct CoverageIssue: Codable, Sendable, Hashable, Comparable {
         self.detail = detail
     }
 
-    /// Everything except `dataNotExported` makes the input incomplete.
-    public var makesInputIncomplete: Bool { kind != .dataNotExported }
+    /// Gaps make the input incomplete; inconsistencies and data the vendor never exports do not.
+    public var makesInputIncomplete: Bool { kind != .dataNotExported && kind != .foreignOrganization }
 
     public static func < (a: CoverageIssue, b: CoverageIssue) -> Bool {
         (a.kind.rawValue, a.platform?.rawValue ?? "", a.scope ?? "", a.file ?? "", a.detail)

@@ -1,0 +1,41 @@
+import Foundation
+import RoleAuditRules
+
+/// What a report may print besides the scan: the tool's version and the time it stamps, passed
+/// in so that the same scan and `--now` give the same bytes.
+public struct ReportContext: Sendable {
+    public let toolVersion: String
+    public let generatedAt: Date
+
+    public init(toolVersion: String, generatedAt: Date) {
+        self.toolVersion = toolVersion
+        self.generatedAt = generatedAt
+    }
+}
+
+/// A report format. Writers are pure: the same result and context give the same bytes.
+public protocol ReportWriter: Sendable {
+    /// The files this writer produces, by name, with their content.
+    static func render(_ result: ScanResult, context: ReportContext) throws -> [(name: String, data: Data)]
+}
+
+/// The formats `--format` accepts. Each maps to its writer through an exhaustive switch, so a
+/// format without a writer does not compile.
+public enum ReportFormat: String, CaseIterable, Sendable {
+    case json
+
+    public var writer: any ReportWriter.Type {
+        switch self {
+        case .json: JSONReportWriter.self
+        }
+    }
+}
+
+extension Date {
+    /// `2026-11-23T00:00:00Z`: whole seconds, UTC, as every report prints time.
+    public var iso8601: String {
+        let f = ISO8601DateFormatter()
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: self)
+    }
+}

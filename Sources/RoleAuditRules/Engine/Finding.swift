@@ -1,0 +1,75 @@
+import Crypto
+import Foundation
+import RoleAuditModel
+
+/// One problem found: what, where, who, why, and the grants that prove it.
+public struct Finding: Codable, Sendable, Hashable {
+    public enum Status: String, Codable, Sendable { case open, waived }
+
+    public struct Evidence: Codable, Sendable, Hashable {
+        public var grant: Grant?
+        public var detail: String
+    }
+
+    public var ruleID: String
+    public var severity: Severity
+    public var category: RuleCategory
+    public var platform: Platform
+    public var account: String?
+    public var organization: String?
+    public var tenant: String?
+    public var principal: String?
+    /// The role the finding is about, when one is: part of the fingerprint.
+    public var role: String?
+    public var message: String
+    public var evidence: [Evidence]
+    /// What the finding assumes: the broader reading of an ambiguous passage, an inferred domain.
+    public var assumptions: [String]
+    public var status: Status = .open
+    public var waiver: String?
+    public var fingerprint: String = ""
+
+    public init(
+        rule: RuleDescription, platform: Platform, account: String? = nil, organization: String? = nil,
+        tenant: String? = nil, principal: String? = nil, role: String? = nil, message: String,
+        evidence: [Evidence] = [], assumptions: [String] = []
+    ) {
+        ruleID = rule.id
+        severity = rule.defaultSeverity
+        category = rule.category
+        self.platform = platform
+        self.account = account
+        self.organization = organization
+        self.tenant = tenant
+        self.principal = principal
+        self.role = role
+        self.message = message
+        self.evidence = evidence
+        self.assumptions = assumptions
+        fingerprint = Finding.fingerprint(rule.id, platform, account, organization, tenant, principal, role)
+    }
+
+    /// Rule, platform, scope, principal and role: never file positions or input order, so a
+    /// finding keeps its fingerprint across exports, runs and baselines.
+    static func fingerprint(
+        _ rule: String, _ platform: Platform, _ account: String?, _ organization: String?, _ tenant: String?,
+        _ principal: String?, _ role: String?
+    ) -> String {
+        let key = [rule, platform.rawValue, account ?? "", organization ?? "", tenant ?? "", principal ?? "", role ?? ""]
+            .joined(separator: "\u{1F}")
+        return SHA256.hash(data: Data(key.utf8)).prefix(10).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The scope as one label: `organization 88101`, `tenant acme-prod`, `account 41207`.
+    public var scope: String {
+        if let organization { return "organization \(organization)" }
+        if let tenant { return "tenant \(tenant)" }
+        if let account { return "account \(account)" }
+        return platform.rawValue
+    }
+}
+
+extension Finding.Evidence {
+    public static func grant(_ g: Grant, _ detail: String) -> Finding.Evidence { .init(grant: g, detail: detail) }
+    public static func note(_ detail: String) -> Finding.Evidence { .init(grant: nil, detail: detail) }
+}

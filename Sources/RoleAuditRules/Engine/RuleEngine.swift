@@ -1,0 +1,134 @@
+import Foundation
+import RoleAuditCatalog
+import RoleAuditModel
+import RoleAuditPolicy
+
+/// What a waiver did in a scan.
+public struct WaiverReport: Codable, Sendable, Hashable {
+    public enum State: String, Codable, Sendable { case active, expired, unused }
+    public var id: String
+    public var rule: String
+    public var state: State
+    public var findings: [String]
+    public var reason: String
+    public var owner: String
+    public var ticket: String?
+    public var mitigatingControl: String?
+    public var expires: String
+}
+
+/// Everything a scan found, for the report writers.
+public struct ScanResult: Sendable {
+    public let snapshot: Snapshot
+    public let findings: [Finding]
+    public let waivers: [WaiverReport]
+    public let rules: [RuleDescription]
+    public let disabledRules: [String]
+    public let catalogVersion: String
+    public let policy: Policy
+    public let now: Date
+    /// Checks that could not run on some input, said once (Huntress has no last login).
+    public let limitations: [String]
+}
+
+public enum RuleEngine {
+    /// Every built-in rule, in id order. A rule missing here is a rule that never runs: the test
+    /// suite checks the list against PRODUCT.md's ids.
+    public static let builtIn: [any Rule.Type] = [
+        LP001TooManyAdministrators.self, LP002DormantPrivilegedUser.self, LP003PrivilegedNeverUsed.self,
+        LP004MachineRoleOnHuman.self, LP005RedundantGrant.self, LP006PrivilegedLocalAccount.self,
+        LP007RoleAboveCeiling.self, LP008AccountLevelUser.self,
+        SOD001BillingAndSecurityOperations.self, SOD002ProvisioningAndSecurityOperations.self,
+        SOD003DevelopmentAndAppSecGovernance.self, SOD004ComplianceAndSecurityOperations.self,
+        ISO001MemberOfSeveralOrganizations.self, ISO002CustomerUserAtAccountLevel.self, ISO003ForeignDomainInOrganization.self,
+        ISO004ScopedRoleWithoutScope.self, ISO005PrivilegedAcrossCustomers.self, ISO006DanglingReference.self,
+        CAT001UnknownRole.self, CAT002PrivilegedCustomRole.self, CAT003UnmappedPermission.self, CAT004AmbiguousCapability.self,
+        HYG001NoEscalationResponder.self, HYG002OrphanGroup.self, HYG003UserWithoutRole.self,
+        ESC001SelfElevation.self,
+    ]
+
+    public static var descriptions: [RuleDescription] { builtIn.map { $0.description } }
+
+    public static func description(of id: String) -> RuleDescription? {
+        builtIn.first { $0.description.id.caseInsensitiveCompare(id) == .orderedSame }?.description
+    }
+
+    public static func scan(snapshot: Snapshot, catalog: RoleCatalog, policy: Policy, now: Date) -> ScanResult {
+        let context = RuleContext(snapshot: snapshot, catalog: catalog, policy: policy, now: now)
+        var findings: [Finding] = []
+        var ran: [RuleDescription] = []
+        var disabled: [String] = []
+        for rule in builtIn {
+            let d = rule.description
+            guard policy.isEnabled(d.id) else {
+                disabled.append(d.id)
+                continue
+            }
+            ran.append(d)
+            let severity = policy.severity(of: d.id, default: d.defaultSeverity)
+            findings += rule.init().evaluate(context).map { f in
+                var f = f
+                f.severity = severity
+                return f
+            }
+        }
+        findings += PolicyConflictRule.evaluate(context)
+        findings = merge(findings)
+        let (applied, waivers) = applyWaivers(findings, policy: policy, now: now)
+        let limitations = snapshot.coverage.filter { $0.kind == .dataNotExported }.map(\.detail)
+        return ScanResult(
+            snapshot: snapshot, findings: applied.sorted(by: order), waivers: waivers, rules: ran, disabledRules: disabled,
+            catalogVersion: catalog.version, policy: policy, now: now, limitations: Array(Set(limitations)).sorted())
+    }
+
+    /// One finding per fingerprint: evidence of duplicates is kept.
+    static func merge(_ findings: [Finding]) -> [Finding] {
+        var byPrint: [String: Finding] = [:]
+        for f in findings {
+            if var existing = byPrint[f.fingerprint] {
+                existing.evidence += f.evidence.filter { !existing.evidence.contains($0) }
+                existing.assumptions = Array(Set(existing.assumptions + f.assumptions)).sorted()
+                byPrint[f.fingerprint] = existing
+            } else {
+                byPrint[f.fingerprint] = f
+            }
+        }
+        return Array(byPrint.values)
+    }
+
+    static func order(_ a: Finding, _ b: Finding) -> Bool {
+        if a.severity != b.severity { return a.severity > b.severity }
+        if a.ruleID != b.ruleID { return a.ruleID < b.ruleID }
+        return (a.platform.rawValue, a.scope, a.principal ?? "", a.role ?? "", a.fingerprint)
+            < (b.platform.rawValue, b.scope, b.principal ?? "", b.role ?? "", b.fingerprint)
+    }
+
+    static func applyWaivers(_ findings: [Finding], policy: Policy, now: Date) -> ([Finding], [WaiverReport]) {
+        var out = findings
+        var reports: [WaiverReport] = []
+        let day: (Date) -> String = { d in
+            let f = ISO8601DateFormatter()
+            f.formatOptions = [.withFullDate]
+            return f.string(from: d.addingTimeInterval(-1))
+        }
+        for w in policy.waivers {
+            let matches = out.indices.filter { i in
+                let f = out[i]
+                return f.ruleID == w.rule && (w.principal == nil || f.principal == w.principal)
+                    && (w.organization == nil || f.organization == w.organization) && (w.tenant == nil || f.tenant == w.tenant)
+            }
+            let expired = now >= w.expires
+            if !expired {
+                for i in matches where out[i].status == .open {
+                    out[i].status = .waived
+                    out[i].waiver = w.id
+                }
+            }
+            reports.append(WaiverReport(
+                id: w.id, rule: w.rule, state: expired ? .expired : matches.isEmpty ? .unused : .active,
+                findings: matches.map { out[$0].fingerprint }.sorted(), reason: w.reason, owner: w.owner, ticket: w.ticket,
+                mitigatingControl: w.mitigatingControl, expires: day(w.expires)))
+        }
+        return (out, reports.sorted { $0.id < $1.id })
+    }
+}

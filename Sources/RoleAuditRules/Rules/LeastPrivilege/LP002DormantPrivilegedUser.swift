@@ -1,0 +1,42 @@
+import RoleAuditPolicy
+import Foundation
+import RoleAuditModel
+
+/// LP-002: a privileged user who has not signed in for longer than the policy allows.
+public struct LP002DormantPrivilegedUser: Rule {
+    public init() {}
+    public static let description = RuleDescription(
+        id: "LP-002", title: "Dormant privileged user", category: .leastPrivilege, defaultSeverity: .high,
+        rationale: "A privileged account nobody uses is one nobody watches: its credentials can be taken over without anyone noticing. Only exports that carry a last login can show it (Cortex); Huntress exports carry none, and an unknown last login is never counted as dormant.",
+        seed: [.cortex(3, "users, based on their roles, are granted minimal access required to accomplish their tasks")],
+        frameworks: Frameworks.accountReview,
+        remediation: "Remove the role, or disable the user, when the last login is older than thresholds.dormant_days (default 90).",
+        triggering: [
+            RuleExample("Privileged Security Admin last seen 200 days ago", ExampleSnapshot()
+                .cortex("old@corp.example", "Privileged Security Admin", lastLogin: .at(ExampleSnapshot.now.addingTimeInterval(-200 * 86_400))),
+                flags: ["old@corp.example"]),
+        ],
+        nonTriggering: [
+            RuleExample("privileged and seen yesterday", ExampleSnapshot().cortex("a@corp.example", "Instance Administrator")),
+            RuleExample("dormant but read-only", ExampleSnapshot()
+                .cortex("v@corp.example", "Viewer", lastLogin: .at(ExampleSnapshot.now.addingTimeInterval(-400 * 86_400)))),
+            RuleExample("never logged in is LP-003's", ExampleSnapshot().cortex("n@corp.example", "Instance Administrator", lastLogin: .never)),
+            RuleExample("Huntress: no last login is unknown, not dormant", ExampleSnapshot().huntress("a@msp.example", "Admin")),
+        ])
+
+    public func evaluate(_ c: RuleContext) -> [Finding] {
+        let limit = TimeInterval(c.policy.dormantDays) * 86_400
+        return c.sortedPrincipals.flatMap { who, grants -> [Finding] in
+            guard let p = c.principal(who.key, on: who.platform), case .at(let last) = p.lastLogin, c.now.timeIntervalSince(last) > limit
+            else { return [] }
+            let days = Int(c.now.timeIntervalSince(last) / 86_400)
+            return Dictionary(grouping: grants.filter(c.isPrivileged), by: \.target).sorted { $0.key < $1.key }.map { tenant, gs in
+                Finding(
+                    rule: Self.description, platform: who.platform, tenant: who.platform == .cortexXDR ? tenant : nil,
+                    principal: who.key,
+                    message: "\(who.key) holds \(Set(gs.map(\.role)).sorted().joined(separator: ", ")) in \(tenant) and last signed in \(days) days ago (policy: \(c.policy.dormantDays))",
+                    evidence: c.evidence(gs))
+            }
+        }
+    }
+}

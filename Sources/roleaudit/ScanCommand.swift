@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import RoleAuditKit
+
+struct ScanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Check exports against the vendors' role documents and the policy; write reports.",
+        discussion: """
+            Exit codes: 0 passed; 1 an open finding at or above --fail-on; 2 input unreadable, malformed or \
+            incomplete; 3 policy or configuration error; 64 usage.
+            """
+    )
+
+    @Argument(help: "Export files or folders (searched recursively).")
+    var paths: [String]
+
+    @Option(help: "Policy file (roleaudit.yml).")
+    var policy: String?
+
+    @Option(help: "Folder for the reports.")
+    var output = "reports"
+
+    @Option(help: "Report formats, comma-separated (json).")
+    var format = "json"
+
+    @Option(name: .customLong("fail-on"), help: "Fail on open findings at or above: critical, high, medium, low, info, or never.")
+    var failOn = "high"
+
+    @Option(help: "The scan's time, ISO-8601 (default: SOURCE_DATE_EPOCH, else now). Same input and --now, same bytes.")
+    var now: String?
+
+    @Flag(name: .customLong("allow-incomplete"), help: "Do not fail when pages, groups or roles are missing from the input.")
+    var allowIncomplete = false
+
+    func validate() throws {
+        _ = try formats()
+        _ = try threshold()
+        _ = try clock()
+    }
+
+    func formats() throws -> [ReportFormat] {
+        try format.split(separator: ",").map { name in
+            let trimmed = name.trimmingCharacters(in: .whitespaces).lowercased()
+            guard let f = ReportFormat(rawValue: trimmed) else {
+                throw ValidationError("unknown format '\(trimmed)'; available: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return f
+        }
+    }
+
+    func threshold() throws -> Severity? {
+        if failOn == "never" { return nil }
+        guard let s = Severity(rawValue: failOn) else {
+            throw ValidationError("--fail-on takes critical, high, medium, low, info or never, not '\(failOn)'")
+        }
+        return s
+    }
+
+    func clock() throws -> Date {
+        if let now {
+            let f = ISO8601DateFormatter()
+            guard let d = f.date(from: now) ?? ISO8601DateFormatter.dateOnly.date(from: now) else {
+                throw ValidationError("--now takes an ISO-8601 time such as 2026-11-23T00:00:00Z, not '\(now)'")
+            }
+            return d
+        }
+        if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] {
+            guard let seconds = TimeInterval(epoch) else { throw ValidationError("SOURCE_DATE_EPOCH must be seconds since 1970, not '\(epoch)'") }
+            return Date(timeIntervalSince1970: seconds)
+        }
+        return Date()
+    }
+
+    func run() throws {
+        var options = ScanOptions(paths: paths, now: try clock())
+        options.policyPath = policy
+        options.output = output
+        options.formats = try formats()
+        options.failOn = try threshold()
+        options.allowIncomplete = allowIncomplete
+        let outcome: ScanOutcome
+        do {
+            outcome = try Scanner.run(options)
+        } catch {
+            throw fail(error)
+        }
+        print(outcome.summary, terminator: "")
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+}
+
+extension ISO8601DateFormatter {
+    static var dateOnly: ISO8601DateFormatter {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withFullDate]
+        return f
+    }
+}
+
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "rules", abstract: "List the built-in rules.")
+
+    @Option(help: "Output format: table, csv or json.")
+    var format: ListingFormat = .table
+
+    func run() throws {
+        print(try RuleListing.list().render(format), terminator: "")
+    }
+}
+
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain", abstract: "Explain a rule: why, the vendor's words, frameworks, remediation, examples.")
+
+    @Argument(help: "A rule id, e.g. ISO-001.")
+    var rule: String
+
+    func run() throws {
+        do {
+            print(try RuleListing.explain(rule), terminator: "")
+        } catch {
+            throw fail(error)
+        }
+    }
+}
