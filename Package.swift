@@ -72,8 +72,10 @@ let package = Package(
             dependencies: ["RoleAuditKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "RoleAuditCatalogTests", dependencies: ["RoleAuditCatalog"]),
+        .testTarget(name: "RoleAuditRulesTests", dependencies: ["RoleAuditRules", "RoleAuditCatalog", "RoleAuditModel", "RoleAuditPolicy"]),
         .testTarget(name: "RoleAuditImportTests", dependencies: ["RoleAuditImport", "RoleAuditModel"], exclude: ["Fixtures"]),
         .testTarget(
-            name: "CLITests", dependencies: ["roleaudit", "RoleAuditKit", .product(name: "CSV", package: "CSV.swift")]),
+            name: "CLITests", dependencies: ["roleaudit", "RoleAuditKit", .product(name: "CSV", package: "CSV.swift")],
+            exclude: ["Fixtures"]),
     ]
 )

@@ -62,17 +62,33 @@ public struct CatalogRole: Codable, Sendable, Hashable, Identifiable {
     public let scopeRequired: Bool
     /// Sorted by capability id.
     public let grants: [CapabilityGrant]
+    /// The capability ids of `grants`, kept as a set: rules ask for it once per grant.
+    public let capabilities: Set<CapabilityID>
+
+    public init(
+        platform: Platform, level: Level, name: String, aliases: [String], summary: String, citations: [SeedCitation],
+        machineOnly: Bool, scopeRequired: Bool, grants: [CapabilityGrant]
+    ) {
+        self.platform = platform
+        self.level = level
+        self.name = name
+        self.aliases = aliases
+        self.summary = summary
+        self.citations = citations
+        self.machineOnly = machineOnly
+        self.scopeRequired = scopeRequired
+        self.grants = grants
+        capabilities = Set(grants.map(\.capability))
+    }
 
     /// `huntress/account/Admin`: unique in the catalog.
     public var id: String { "\(platform.rawValue)/\(level.rawValue)/\(name)" }
-
-    public var capabilities: Set<CapabilityID> { Set(grants.map(\.capability)) }
 
     public func grant(_ capability: CapabilityID) -> CapabilityGrant? {
         grants.first { $0.capability == capability }
     }
 
-    public func holds(_ capability: CapabilityID) -> Bool { grant(capability) != nil }
+    public func holds(_ capability: CapabilityID) -> Bool { capabilities.contains(capability) }
 
     /// True when `label` names this role (case-insensitive, aliases included).
     public func isNamed(_ label: String) -> Bool {

@@ -7,6 +7,10 @@ public struct Policy: Sendable {
     public struct RuleSetting: Sendable, Equatable {
         public var enabled: Bool?
         public var severity: Severity?
+        public init(enabled: Bool? = nil, severity: Severity? = nil) {
+            self.enabled = enabled
+            self.severity = severity
+        }
     }
 
     /// Principals matched by email domain (or "external": any domain that is neither the MSP's nor
@@ -58,6 +62,23 @@ public struct Policy: Sendable {
         /// the end of 31 December, UTC).
         public var expires: Date
         public var line: Int
+
+        public init(
+            id: String, rule: String, principal: String? = nil, organization: String? = nil, tenant: String? = nil, reason: String,
+            owner: String, ticket: String? = nil, mitigatingControl: String? = nil, expires: Date, line: Int
+        ) {
+            self.id = id
+            self.rule = rule
+            self.principal = principal
+            self.organization = organization
+            self.tenant = tenant
+            self.reason = reason
+            self.owner = owner
+            self.ticket = ticket
+            self.mitigatingControl = mitigatingControl
+            self.expires = expires
+            self.line = line
+        }
     }
 
     /// Where the policy came from (nil: built-in defaults) and its SHA-256.

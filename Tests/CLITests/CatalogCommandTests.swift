@@ -85,6 +85,19 @@ struct CommittedReportsTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
+    /// The README's main command, run again into a scratch folder, gives the committed bytes.
+    @Test func findingsJSONIsCurrent() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("roleaudit-reports-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try Executable.run(
+            ["scan", "samples/", "--policy", "samples/roleaudit.yml", "--output", out.path, "--now", "2026-11-23T00:00:00Z", "--fail-on", "never"],
+            in: Self.root)
+        #expect(r.status == 0, "\(r.stderr)")
+        let committed = try Data(contentsOf: Self.root.appendingPathComponent("reports/findings.json"))
+        let fresh = try Data(contentsOf: out.appendingPathComponent("findings.json"))
+        #expect(committed == fresh, "reports/findings.json is out of date: run the README's main command")
+    }
+
     @Test func catalogCSVIsCurrent() throws {
         let committed = try String(contentsOf: Self.root.appendingPathComponent("reports/catalog.csv"), encoding: .utf8)
         let fresh = try Executable.run(["catalog", "--format", "csv"]).stdout

@@ -27,8 +27,8 @@ struct InspectCommandTests {
         let result = try Executable.run(["inspect", "samples", "--format", "json"], in: Self.root)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let scopes = try #require(json["scopes"] as? [[String: Any]])
-        #expect(scopes.compactMap { $0["id"] as? String } == ["41207", "acme-prod", "birchwood-xdr"])
-        #expect((json["sources"] as? [Any])?.count == 13)  // 15 files less the two manifests
+        #expect(scopes.compactMap { $0["id"] as? String } == ["41207", "52001", "acme-prod", "birchwood-xdr"])
+        #expect((json["sources"] as? [Any])?.count == 16)  // 18 files less the two manifests
         #expect(json["complete"] as? Bool == true)
     }
 

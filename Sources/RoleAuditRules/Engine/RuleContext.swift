@@ -21,6 +21,23 @@ public struct RuleContext: Sendable {
     public let customerOfTenant: [String: String]
     /// Roles an export defines (custom roles), by platform, tenant and lower-cased name.
     private let definedRoles: [String: RoleDefinition]
+    /// Each distinct (platform, level, label) of the snapshot resolved once: rules ask per grant.
+    private let documented: [RoleKey: CatalogRole]
+    private let capabilityCache: [RoleKey: Set<CapabilityID>]
+
+    struct RoleKey: Hashable, Sendable {
+        let platform: Platform
+        let level: Level
+        let target: String
+        let role: String
+        init(_ g: Grant) {
+            platform = g.platform
+            level = g.level
+            // Only custom roles depend on the tenant.
+            target = g.platform == .cortexXDR ? g.target : ""
+            role = g.role
+        }
+    }
 
     public struct PrincipalKey: Hashable, Sendable, Comparable {
         public let platform: Platform
@@ -49,12 +66,31 @@ public struct RuleContext: Sendable {
         definedRoles = Dictionary(
             snapshot.roles.map { ("\($0.platform.rawValue)|\($0.tenant ?? "")|\($0.name.lowercased())", $0) }, uniquingKeysWith: { a, _ in a })
         domains = DomainModel(snapshot: snapshot, policy: policy)
+        var documented: [RoleKey: CatalogRole] = [:]
+        var caps: [RoleKey: Set<CapabilityID>] = [:]
+        var seen = Set<RoleKey>()
+        for g in snapshot.grants {
+            let key = RoleKey(g)
+            guard seen.insert(key).inserted else { continue }
+            if let role = resolver.role(of: g) {
+                documented[key] = role
+                caps[key] = role.capabilities
+            } else if let defined = definedRoles["\(g.platform.rawValue)|\(g.target)|\(g.role.lowercased())"]
+                ?? definedRoles["\(g.platform.rawValue)||\(g.role.lowercased())"]
+            {
+                caps[key] = Set(defined.permissions.flatMap { policy.permissionMap[$0] ?? [] })
+            }
+        }
+        self.documented = documented
+        capabilityCache = caps
     }
 
     // MARK: roles and capabilities
 
     /// The documented role a grant names.
-    public func documentedRole(of grant: Grant) -> CatalogRole? { resolver.role(of: grant) }
+    public func documentedRole(of grant: Grant) -> CatalogRole? {
+        documented[RoleKey(grant)] ?? (capabilityCache[RoleKey(grant)] == nil ? resolver.role(of: grant) : nil)
+    }
 
     /// A custom role the export defines for the grant's tenant (or platform-wide).
     public func definedRole(of grant: Grant) -> RoleDefinition? {
@@ -65,7 +101,8 @@ public struct RuleContext: Sendable {
     /// Capabilities a grant gives: the catalog's for a documented role, the permission map's for a
     /// custom role (nil when neither knows the role).
     public func capabilities(of grant: Grant) -> Set<CapabilityID>? {
-        if let role = documentedRole(of: grant) { return role.capabilities }
+        if let cached = capabilityCache[RoleKey(grant)] { return cached }
+        if let role = resolver.role(of: grant) { return role.capabilities }
         guard let defined = definedRole(of: grant) else { return nil }
         return Set(defined.permissions.flatMap { policy.permissionMap[$0] ?? [] })
     }

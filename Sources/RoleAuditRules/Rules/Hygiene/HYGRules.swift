@@ -70,7 +70,7 @@ public struct HYG003UserWithoutRole: Rule {
         rationale: "Cortex requires every user to have a role or a group; a user with neither is left over from a removal and should be removed too, before a group change quietly gives it access.",
         seed: [.cortex(8, "All users must have at least one role or belong to at least one user group to be saved in the Cortex Gateway")],
         frameworks: Frameworks.accountManagement,
-        remediation: "Remove the user.",
+        remediation: "Remove the user from the tenant (or give it the role its work needs, if it is still in use).",
         triggering: [RuleExample("a user without role or group", ExampleSnapshot().cortex("gone@corp.example", nil), flags: ["gone@corp.example"])],
         nonTriggering: [RuleExample("a user with a role through a group", ExampleSnapshot().group("SOC", role: "Viewer", members: ["a@corp.example"]))])
 
