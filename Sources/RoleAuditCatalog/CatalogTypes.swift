@@ -96,8 +96,10 @@ public struct CatalogRole: Codable, Sendable, Hashable, Identifiable {
         return CatalogRole.normalize(name) == key || aliases.contains { CatalogRole.normalize($0) == key }
     }
 
+    /// Case and surrounding spaces ignored. Without Foundation: this runs once per grant.
     static func normalize(_ label: String) -> String {
-        label.trimmingCharacters(in: .whitespaces).lowercased()
+        let trimmed = label.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()
+        return String(trimmed).lowercased()
     }
 }
 

@@ -12,6 +12,23 @@ public struct RoleCatalog: Sendable {
     public let roles: [CatalogRole]
     public let seeds: [SeedDocument]
     public let matrices: [MatrixTable]
+    /// Roles by platform and normalised name or alias: lookups run once per grant.
+    private let byName: [String: [CatalogRole]]
+
+    init(version: String, capabilities: [CapabilityID: Capability], roles: [CatalogRole], seeds: [SeedDocument], matrices: [MatrixTable]) {
+        self.version = version
+        self.capabilities = capabilities
+        self.roles = roles
+        self.seeds = seeds
+        self.matrices = matrices
+        var index: [String: [CatalogRole]] = [:]
+        for role in roles {
+            for label in Set([role.name] + role.aliases).map(CatalogRole.normalize) {
+                index["\(role.platform.rawValue)|\(label)", default: []].append(role)
+            }
+        }
+        byName = index
+    }
 
     /// The catalog built into roleaudit.
     public static func bundled() throws -> RoleCatalog {
@@ -27,7 +44,7 @@ public struct RoleCatalog: Sendable {
     /// The documented role a vendor label names. Huntress labels are the same at both levels
     /// ("Admin"), so the level decides; Cortex role names are unique, so the level is a hint.
     public func role(_ label: String, on platform: Platform, level: Level? = nil) -> CatalogRole? {
-        let named = roles.filter { $0.platform == platform && $0.isNamed(label) }
+        let named = byName["\(platform.rawValue)|\(CatalogRole.normalize(label))"] ?? []
         if let level, let exact = named.first(where: { $0.level == level }) { return exact }
         return platform == .huntress && level != nil ? nil : named.first
     }

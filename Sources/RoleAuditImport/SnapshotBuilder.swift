@@ -116,10 +116,9 @@ final class SnapshotBuilder {
             merge(p, into: lastPrincipal)
             return lastPrincipal
         }
-        // One hash per record: look up and insert through the same access.
+        // One hash per record: the defaulted subscript looks up and inserts through one access.
         let fresh = principalList.count
-        var index = -1
-        withUnsafeMutablePointer(to: &principalIndex[PlatformKey(platform: p.platform, id: p.key), default: fresh]) { index = $0.pointee }
+        let index = current(&principalIndex[PlatformKey(platform: p.platform, id: p.key), default: fresh])
         if index == fresh {
             principalList.append(p)
         } else {
@@ -128,6 +127,8 @@ final class SnapshotBuilder {
         lastPrincipal = index
         return index
     }
+
+    private func current(_ value: inout Int) -> Int { value }
 
     private func merge(_ p: Principal, into i: Int) {
         let old = principalList[i]

@@ -51,42 +51,15 @@ public struct Inspection: Sendable {
     /// per account, organization and tenant are counted when each principal's run ends, so a
     /// million-membership export is summarised without a set of a million strings.
     public func summary() -> Summary {
-        var huntressByAccount: [String: (principals: Int, roles: Set<String>, grants: Int)] = [:]
-        var membersByOrg: [String: Int] = [:]
-        var tenants: [String: (principals: Int, roles: Set<String>, grants: Int)] = [:]
-        var accountOfOrg: [String: String] = [:]
+        var tally = Tally()
         for org in snapshot.organizations where org.platform == .huntress {
-            if let account = org.accountID { accountOfOrg[org.id] = account }
+            if let account = org.accountID { tally.accountOfOrg[org.id] = account }
         }
-        var current: (Platform, String)?
-        var touched: (accounts: Set<String>, orgs: Set<String>, tenants: Set<String>) = ([], [], [])
-        func flush() {
-            for a in touched.accounts { huntressByAccount[a, default: (0, [], 0)].principals += 1 }
-            for o in touched.orgs { membersByOrg[o, default: 0] += 1 }
-            for t in touched.tenants { tenants[t, default: (0, [], 0)].principals += 1 }
-            touched = ([], [], [])
-        }
-        for g in snapshot.grants {
-            if current?.0 != g.platform || current?.1 != g.principal {
-                flush()
-                current = (g.platform, g.principal)
-            }
-            switch g.platform {
-            case .huntress:
-                if g.level == .organization { touched.orgs.insert(g.target) }
-                guard let account = g.level == .account ? g.target : accountOfOrg[g.target] else { continue }
-                touched.accounts.insert(account)
-                if huntressByAccount[account]?.roles.contains(g.role) != true {
-                    huntressByAccount[account, default: (0, [], 0)].roles.insert(g.role)
-                }
-                huntressByAccount[account, default: (0, [], 0)].grants += 1
-            case .cortexXDR:
-                touched.tenants.insert(g.target)
-                tenants[g.target, default: (0, [], 0)].roles.insert(g.role)
-                tenants[g.target, default: (0, [], 0)].grants += 1
-            }
-        }
-        flush()
+        for g in snapshot.grants { tally.add(g) }
+        tally.flush()
+        let huntressByAccount = tally.accounts
+        let membersByOrg = tally.members
+        let tenants = tally.tenants
         var scopes: [Scope] = []
         for account in snapshot.accounts where account.platform == .huntress {
             let orgs = snapshot.organizations.filter { $0.platform == .huntress && $0.accountID == account.id }
@@ -106,6 +79,52 @@ public struct Inspection: Sendable {
                 grants: counts?.grants ?? 0, organizations: nil))
         }
         return Summary(sources: snapshot.sources, scopes: scopes, coverage: snapshot.coverage, complete: snapshot.isComplete)
+    }
+
+    /// Counts for the summary, gathered in one pass over grants grouped by principal.
+    private struct Tally {
+        struct Counts {
+            var principals = 0
+            var roles: Set<String> = []
+            var grants = 0
+        }
+        var accountOfOrg: [String: String] = [:]
+        var accounts: [String: Counts] = [:]
+        var members: [String: Int] = [:]
+        var tenants: [String: Counts] = [:]
+        private var current: (platform: Platform, principal: String)?
+        private var touchedAccounts: Set<String> = []
+        private var touchedOrgs: Set<String> = []
+        private var touchedTenants: Set<String> = []
+
+        mutating func add(_ g: Grant) {
+            if current?.platform != g.platform || current?.principal != g.principal {
+                flush()
+                current = (g.platform, g.principal)
+            }
+            switch g.platform {
+            case .huntress:
+                if g.level == .organization { touchedOrgs.insert(g.target) }
+                guard let account = g.level == .account ? g.target : accountOfOrg[g.target] else { return }
+                touchedAccounts.insert(account)
+                accounts[account, default: Counts()].roles.insert(g.role)
+                accounts[account, default: Counts()].grants += 1
+            case .cortexXDR:
+                touchedTenants.insert(g.target)
+                tenants[g.target, default: Counts()].roles.insert(g.role)
+                tenants[g.target, default: Counts()].grants += 1
+            }
+        }
+
+        /// The current principal's run has ended: count it once per place it touched.
+        mutating func flush() {
+            for a in touchedAccounts { accounts[a, default: Counts()].principals += 1 }
+            for o in touchedOrgs { members[o, default: 0] += 1 }
+            for t in touchedTenants { tenants[t, default: Counts()].principals += 1 }
+            touchedAccounts.removeAll(keepingCapacity: true)
+            touchedOrgs.removeAll(keepingCapacity: true)
+            touchedTenants.removeAll(keepingCapacity: true)
+        }
     }
 
     // MARK: one principal

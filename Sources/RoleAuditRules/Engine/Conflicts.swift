@@ -38,7 +38,8 @@ struct ConflictCheck {
     /// (principal, scope, left grants, right grants) for every conflict, per Huntress account or Cortex tenant.
     func run(_ context: RuleContext) -> [(RuleContext.PrincipalKey, String, [Grant], [Grant])] {
         var out: [(RuleContext.PrincipalKey, String, [Grant], [Grant])] = []
-        for (who, grants) in context.sortedPrincipals {
+        // A conflict needs two grants: most principals have one.
+        for (who, grants) in context.sortedPrincipals where grants.count > 1 {
             let byScope = Dictionary(grouping: grants) { g in
                 g.platform == .huntress ? context.account(of: g) ?? g.target : g.target
             }

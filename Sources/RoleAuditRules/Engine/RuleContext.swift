@@ -10,11 +10,15 @@ public struct RuleContext: Sendable {
     public let catalog: RoleCatalog
     public let policy: Policy
     public let now: Date
-    public let resolver: AccessResolver
     public let domains: DomainModel
-    /// Grants per principal, in snapshot order.
-    public let grantsByPrincipal: [PrincipalKey: [Grant]]
-    public let principals: [PrincipalKey: Principal]
+    /// Every principal that holds a grant, sorted, with its grants; and every principal of the
+    /// snapshot, sorted. Built in one pass when the snapshot is sorted (as imports are), so a
+    /// million principals cost no sort and no dictionary.
+    public let sortedPrincipals: [(PrincipalKey, [Grant])]
+    private let principalList: [Principal]
+    /// Platforms where some principal has a known last login: elsewhere the last-login rules have
+    /// nothing to read (Huntress exports carry none).
+    public let platformsWithLogins: Set<Platform>
     /// Huntress organization id to its account.
     public let accountOfOrganization: [String: String]
     /// Cortex tenant to customer: policy first, then the exports' manifests.
@@ -24,6 +28,9 @@ public struct RuleContext: Sendable {
     /// Each distinct (platform, level, label) of the snapshot resolved once: rules ask per grant.
     private let documented: [RoleKey: CatalogRole]
     private let capabilityCache: [RoleKey: Set<CapabilityID>]
+    /// Positions in `snapshot.grants` per distinct role label: rules that care about a few roles
+    /// visit only their grants instead of all of them.
+    private let positions: [RoleKey: [Int]]
 
     struct RoleKey: Hashable, Sendable {
         let platform: Platform
@@ -50,11 +57,23 @@ public struct RuleContext: Sendable {
         self.catalog = catalog
         self.policy = policy
         self.now = now
-        resolver = AccessResolver(catalog: catalog, snapshot: snapshot)
-        var byPrincipal: [PrincipalKey: [Grant]] = [:]
-        for g in snapshot.grants { byPrincipal[PrincipalKey(platform: g.platform, key: g.principal), default: []].append(g) }
-        grantsByPrincipal = byPrincipal
-        principals = Dictionary(snapshot.principals.map { (PrincipalKey(platform: $0.platform, key: $0.key), $0) }, uniquingKeysWith: { a, _ in a })
+        let key: (Grant) -> PrincipalKey = { PrincipalKey(platform: $0.platform, key: $0.principal) }
+        let grants = zip(snapshot.grants, snapshot.grants.dropFirst()).allSatisfy { !(key($1) < key($0)) }
+            ? snapshot.grants : snapshot.grants.sorted { key($0) < key($1) }
+        var runs: [(PrincipalKey, [Grant])] = []
+        for g in grants {
+            let k = key(g)
+            if let last = runs.last, last.0 == k {
+                runs[runs.count - 1].1.append(g)
+            } else {
+                runs.append((k, [g]))
+            }
+        }
+        sortedPrincipals = runs
+        let pkey: (Principal) -> PrincipalKey = { PrincipalKey(platform: $0.platform, key: $0.key) }
+        principalList = zip(snapshot.principals, snapshot.principals.dropFirst()).allSatisfy { !(pkey($1) < pkey($0)) }
+            ? snapshot.principals : snapshot.principals.sorted { pkey($0) < pkey($1) }
+        platformsWithLogins = Set(snapshot.principals.filter { $0.lastLogin != .unknown }.map(\.platform))
         var accounts: [String: String] = [:]
         var customers: [String: String] = [:]
         for o in snapshot.organizations {
@@ -68,11 +87,13 @@ public struct RuleContext: Sendable {
         domains = DomainModel(snapshot: snapshot, policy: policy)
         var documented: [RoleKey: CatalogRole] = [:]
         var caps: [RoleKey: Set<CapabilityID>] = [:]
-        var seen = Set<RoleKey>()
-        for g in snapshot.grants {
+        var positions: [RoleKey: [Int]] = [:]
+        for (i, g) in snapshot.grants.enumerated() {
             let key = RoleKey(g)
-            guard seen.insert(key).inserted else { continue }
-            if let role = resolver.role(of: g) {
+            var fresh = false
+            positions[key, default: { fresh = true; return [] }()].append(i)
+            guard fresh else { continue }
+            if let role = RuleContext.lookup(g, catalog) {
                 documented[key] = role
                 caps[key] = role.capabilities
             } else if let defined = definedRoles["\(g.platform.rawValue)|\(g.target)|\(g.role.lowercased())"]
@@ -83,13 +104,25 @@ public struct RuleContext: Sendable {
         }
         self.documented = documented
         capabilityCache = caps
+        self.positions = positions
+    }
+
+    /// The grants whose documented role satisfies `test` (nil: the role is not documented), in
+    /// snapshot order.
+    public func grants(ofRoles test: (CatalogRole?) -> Bool) -> [Grant] {
+        positions.filter { key, _ in test(documented[key]) }.values.flatMap { $0 }.sorted().map { snapshot.grants[$0] }
     }
 
     // MARK: roles and capabilities
 
     /// The documented role a grant names.
     public func documentedRole(of grant: Grant) -> CatalogRole? {
-        documented[RoleKey(grant)] ?? (capabilityCache[RoleKey(grant)] == nil ? resolver.role(of: grant) : nil)
+        documented[RoleKey(grant)] ?? (capabilityCache[RoleKey(grant)] == nil ? RuleContext.lookup(grant, catalog) : nil)
+    }
+
+    /// Huntress labels need the level ("Admin" exists at both); Cortex names are unique.
+    static func lookup(_ g: Grant, _ catalog: RoleCatalog) -> CatalogRole? {
+        catalog.role(g.role, on: g.platform, level: g.platform == .huntress ? g.level : nil)
     }
 
     /// A custom role the export defines for the grant's tenant (or platform-wide).
@@ -102,7 +135,7 @@ public struct RuleContext: Sendable {
     /// custom role (nil when neither knows the role).
     public func capabilities(of grant: Grant) -> Set<CapabilityID>? {
         if let cached = capabilityCache[RoleKey(grant)] { return cached }
-        if let role = resolver.role(of: grant) { return role.capabilities }
+        if let role = RuleContext.lookup(grant, catalog) { return role.capabilities }
         guard let defined = definedRole(of: grant) else { return nil }
         return Set(defined.permissions.flatMap { policy.permissionMap[$0] ?? [] })
     }
@@ -121,14 +154,34 @@ public struct RuleContext: Sendable {
         grant.level == .account ? grant.target : accountOfOrganization[grant.target]
     }
 
+    /// A principal by key: binary search over the sorted principals.
     public func principal(_ key: String, on platform: Platform) -> Principal? {
-        principals[PrincipalKey(platform: platform, key: key)]
+        let wanted = PrincipalKey(platform: platform, key: key)
+        var (low, high) = (0, principalList.count)
+        while low < high {
+            let mid = (low + high) / 2
+            let k = PrincipalKey(platform: principalList[mid].platform, key: principalList[mid].key)
+            if k == wanted { return principalList[mid] }
+            if k < wanted { low = mid + 1 } else { high = mid }
+        }
+        return nil
     }
 
-    /// Principals in a stable order with their grants.
-    public var sortedPrincipals: [(PrincipalKey, [Grant])] {
-        grantsByPrincipal.sorted { $0.key < $1.key }
+    /// A principal's grants: binary search over the sorted runs.
+    public func grants(of key: String, on platform: Platform) -> [Grant] {
+        let wanted = PrincipalKey(platform: platform, key: key)
+        var (low, high) = (0, sortedPrincipals.count)
+        while low < high {
+            let mid = (low + high) / 2
+            let k = sortedPrincipals[mid].0
+            if k == wanted { return sortedPrincipals[mid].1 }
+            if k < wanted { low = mid + 1 } else { high = mid }
+        }
+        return []
     }
+
+    /// Every principal of the snapshot, sorted.
+    public var allPrincipals: [Principal] { principalList }
 
     public func evidence(_ grants: [Grant], _ detail: (Grant) -> String = { "holds \($0.role)" }) -> [Finding.Evidence] {
         grants.map { .grant($0, detail($0)) }
@@ -152,13 +205,18 @@ public struct DomainModel: Sendable {
 
     init(snapshot: Snapshot, policy: Policy) {
         var accountLevel: [String: Set<String>] = [:]
-        var orgMembers: [String: [String: Set<String>]] = [:]  // domain -> org -> principals
+        // domain -> org -> members. Grants come grouped by principal, so a principal's repeated
+        // memberships of one organization are skipped by remembering the last (principal, org).
+        var orgMembers: [String: [String: Int]] = [:]
+        var last: (principal: String, org: String) = ("", "")
         for g in snapshot.grants where g.platform == .huntress {
-            guard let domain = DomainModel.domain(of: g.principal) else { continue }
             if g.level == .account {
+                guard let domain = DomainModel.domain(of: g.principal) else { continue }
                 accountLevel[domain, default: []].insert(g.principal)
             } else {
-                orgMembers[domain, default: [:]][g.target, default: []].insert(g.principal)
+                guard last.principal != g.principal || last.org != g.target, let domain = DomainModel.domain(of: g.principal) else { continue }
+                last = (g.principal, g.target)
+                orgMembers[domain, default: [:]][g.target, default: 0] += 1
             }
         }
         if !policy.mspDomains.isEmpty {
@@ -179,9 +237,9 @@ public struct DomainModel: Sendable {
         for (domain, orgs) in orgMembers where owner[domain] == nil && !mspDomains.contains(domain)
             && !DomainModel.publicProviders.contains(domain)
         {
-            let total = orgs.values.reduce(0) { $0 + $1.count }
+            let total = orgs.values.reduce(0, +)
             // A clear majority of the domain's organization-level members sit in one organization.
-            if let best = orgs.max(by: { ($0.value.count, $1.key) < ($1.value.count, $0.key) }), 2 * best.value.count > total {
+            if let best = orgs.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }), 2 * best.value > total {
                 owner[domain] = best.key
                 inferred.insert(domain)
             }
@@ -191,9 +249,11 @@ public struct DomainModel: Sendable {
     }
 
     public static func domain(of email: String) -> String? {
-        guard let at = email.lastIndex(of: "@") else { return nil }
-        let d = email[email.index(after: at)...].lowercased()
-        return d.isEmpty ? nil : d
+        guard let at = email.utf8.lastIndex(of: UInt8(ascii: "@")) else { return nil }
+        let d = email.utf8[email.utf8.index(after: at)...]
+        guard !d.isEmpty else { return nil }
+        // Principal keys are lower-cased already: copy without lower-casing again.
+        return d.contains(where: { $0 >= 0x41 && $0 <= 0x5A || $0 >= 0x80 }) ? String(Substring(d)).lowercased() : String(Substring(d))
     }
 
     /// Neither the MSP's nor a known customer's, nor public mail: or public mail.

@@ -73,7 +73,7 @@ public enum RuleEngine {
             }
         }
         findings += PolicyConflictRule.evaluate(context)
-        findings = merge(findings)
+        findings = merge(findings).map(capEvidence)
         let (applied, waivers) = applyWaivers(findings, policy: policy, now: now)
         let limitations = snapshot.coverage.filter { $0.kind == .dataNotExported }.map(\.detail)
         return ScanResult(
@@ -94,6 +94,18 @@ public enum RuleEngine {
             }
         }
         return Array(byPrint.values)
+    }
+
+    /// Evidence kept per finding: a note about a role held by 50,000 people lists the first ones
+    /// and says how many more, so reports stay readable and small.
+    public static let evidenceLimit = 100
+
+    static func capEvidence(_ f: Finding) -> Finding {
+        guard f.evidence.count > evidenceLimit else { return f }
+        var f = f
+        let more = f.evidence.count - evidenceLimit + 1
+        f.evidence = Array(f.evidence.prefix(evidenceLimit - 1)) + [.note("and \(more) more grants like these")]
+        return f
     }
 
     static func order(_ a: Finding, _ b: Finding) -> Bool {

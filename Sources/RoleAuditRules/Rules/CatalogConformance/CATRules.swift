@@ -19,7 +19,7 @@ public struct CAT001UnknownRole: Rule {
         ])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
-        c.snapshot.grants.compactMap { g in
+        c.grants(ofRoles: { $0 == nil }).compactMap { g in
             guard c.documentedRole(of: g) == nil, c.definedRole(of: g) == nil else { return nil }
             return Finding(
                 rule: Self.description, platform: g.platform, account: g.platform == .huntress ? c.account(of: g) : nil,
@@ -33,7 +33,7 @@ public struct CAT001UnknownRole: Rule {
 
 /// Custom roles an export defines that the catalog does not document, each with its holders.
 private func customRoles(_ c: RuleContext) -> [(RoleDefinition, [Grant])] {
-    let holders = Dictionary(grouping: c.snapshot.grants.filter { c.documentedRole(of: $0) == nil }) { g in
+    let holders = Dictionary(grouping: c.grants(ofRoles: { $0 == nil })) { g in
         c.definedRole(of: g).map { "\($0.platform.rawValue)|\($0.tenant ?? "")|\($0.name)" } ?? ""
     }
     return c.snapshot.roles.filter { r in
@@ -115,23 +115,34 @@ public struct CAT004AmbiguousCapability: Rule {
         seed: [.cortex(29, "but no Live Terminal, rule editing, or configuration access"), .cortex(29, "plus the ability to edit detection rules")],
         frameworks: Frameworks.leastPrivilege,
         remediation: "Check the role's permissions in the console (Settings, Access Management, Roles) and record the answer in a waiver.",
-        triggering: [RuleExample("a Responder", ExampleSnapshot().cortex("r@corp.example", "Responder"), flags: ["r@corp.example"])],
+        triggering: [RuleExample("two Responders: one note for the tenant", ExampleSnapshot()
+            .cortex("r@corp.example", "Responder").cortex("s@corp.example", "Responder"), flags: ["tenant t1"])],
         nonTriggering: [RuleExample("an Investigator", ExampleSnapshot().cortex("i@corp.example", "Investigator"))])
 
+    /// One finding per role and Huntress account or Cortex tenant, with everyone who holds it as
+    /// evidence: an MSP with a thousand organization Admins gets one note, not a thousand.
     public func evaluate(_ c: RuleContext) -> [Finding] {
-        c.snapshot.grants.compactMap { g in
-            guard let role = c.documentedRole(of: g) else { return nil }
+        var holders: [String: (role: CatalogRole, platform: Platform, scope: String, grants: [Grant])] = [:]
+        for g in c.grants(ofRoles: { $0?.grants.contains(where: { $0.alternative != nil }) == true }) {
+            guard let role = c.documentedRole(of: g) else { continue }
+            let scope = g.platform == .huntress ? c.account(of: g) ?? g.target : g.target
+            let key = "\(role.id)|\(scope)"
+            if holders[key] == nil { holders[key] = (role, g.platform, scope, []) }
+            holders[key]?.grants.append(g)
+        }
+        return holders.keys.sorted().compactMap { key in
+            guard let (role, platform, scope, grants) = holders[key] else { return nil }
             let ambiguous = role.grants.filter { $0.alternative != nil && (c.catalog.tier(of: $0.capability) ?? .read) > .read }
             guard !ambiguous.isEmpty else { return nil }
+            let people = Set(grants.map(\.principal)).sorted()
             return Finding(
-                rule: Self.description, platform: g.platform, account: g.platform == .huntress ? c.account(of: g) : nil,
-                organization: g.platform == .huntress && g.level == .organization ? g.target : nil,
-                tenant: g.platform == .cortexXDR ? g.target : nil, principal: g.principal, role: role.name,
-                message: "\(g.principal) holds \(role.name), whose \(ambiguous.map(\.capability.rawValue).joined(separator: ", ")) the documentation states both ways; roleaudit assumes granted",
-                evidence: [.grant(g, "holds \(role.name)")] + ambiguous.map { a in
+                rule: Self.description, platform: platform, account: platform == .huntress ? scope : nil,
+                tenant: platform == .cortexXDR ? scope : nil, role: role.id,
+                message: "\(people.count) principal(s) hold \(role.name) (\(role.level.rawValue)), whose \(ambiguous.map(\.capability.rawValue).joined(separator: ", ")) the documentation states both ways; roleaudit assumes granted: \(people.prefix(5).joined(separator: ", "))\(people.count > 5 ? ", ..." : "")",
+                evidence: ambiguous.map { a in
                     .note("\(a.capability): granted per " + a.citations.map { "\($0) \"\($0.quote)\"" }.joined(separator: "; ")
                         + "; \(a.alternative?.grant.rawValue ?? "") per " + (a.alternative?.citations.map { "\($0) \"\($0.quote)\"" }.joined(separator: "; ") ?? ""))
-                },
+                } + c.evidence(grants) { "\($0.principal) holds \(role.name)" },
                 assumptions: ambiguous.map { "\($0.capability) assumed granted (the broader reading)" })
         }
     }

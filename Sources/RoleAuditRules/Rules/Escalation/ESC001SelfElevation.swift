@@ -22,30 +22,24 @@ public struct ESC001SelfElevation: Rule {
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         var out: [Finding] = []
-        for (who, grants) in c.sortedPrincipals {
-            switch who.platform {
-            case .huntress:
-                let holds = grants.compactMap { c.documentedRole(of: $0) }
-                guard !holds.contains(where: { $0.level == .account && $0.name == "Admin" }) else { continue }
-                for g in grants {
-                    guard let role = c.documentedRole(of: g), role.level == .account, role.holds("roles.assign"), role.holds("users.org.manage"),
-                        let account = c.account(of: g)
-                    else { continue }
-                    let orgs = c.snapshot.organizations.filter { $0.platform == .huntress && $0.accountID == account }.map(\.id).sorted()
-                    out.append(Finding(
-                        rule: Self.description, platform: .huntress, account: account, principal: who.key, role: role.name,
-                        message: "\(who.key) holds \(role.name) and can create an organization-level Admin in every organization of account \(account) (\(orgs.count) organizations\(orgs.isEmpty ? "" : ": " + orgs.prefix(10).joined(separator: ", ")))",
-                        evidence: [.grant(g, "assigns any organization-level role, Admin included")]))
-                }
-            case .cortexXDR:
-                for g in grants where c.documentedRole(of: g) == nil {
-                    guard let caps = c.capabilities(of: g), !caps.isDisjoint(with: ["access.manage", "roles.assign"]) else { continue }
-                    out.append(Finding(
-                        rule: Self.description, platform: .cortexXDR, tenant: g.target, principal: who.key, role: g.role,
-                        message: "\(who.key) holds custom role '\(g.role)' with access management in \(g.target): it can make itself Instance Administrator",
-                        evidence: [.grant(g, "custom role mapped to access management")]))
-                }
-            }
+        // Huntress: account-level roles that assign organization-level roles (the Provisioner).
+        for g in c.grants(ofRoles: { $0?.level == .account && $0?.holds("roles.assign") == true && $0?.holds("users.org.manage") == true }) {
+            guard let role = c.documentedRole(of: g), let account = c.account(of: g) else { continue }
+            let holds = c.grants(of: g.principal, on: g.platform).compactMap { c.documentedRole(of: $0) }
+            guard !holds.contains(where: { $0.level == .account && $0.name == "Admin" }) else { continue }
+            let orgs = c.snapshot.organizations.filter { $0.platform == .huntress && $0.accountID == account }.map(\.id).sorted()
+            out.append(Finding(
+                rule: Self.description, platform: .huntress, account: account, principal: g.principal, role: role.name,
+                message: "\(g.principal) holds \(role.name) and can create an organization-level Admin in every organization of account \(account) (\(orgs.count) organizations\(orgs.isEmpty ? "" : ": " + orgs.prefix(10).joined(separator: ", ")))",
+                evidence: [.grant(g, "assigns any organization-level role, Admin included")]))
+        }
+        // Cortex: custom roles mapped to access management.
+        for g in c.grants(ofRoles: { $0 == nil }) where g.platform == .cortexXDR {
+            guard let caps = c.capabilities(of: g), !caps.isDisjoint(with: ["access.manage", "roles.assign"]) else { continue }
+            out.append(Finding(
+                rule: Self.description, platform: .cortexXDR, tenant: g.target, principal: g.principal, role: g.role,
+                message: "\(g.principal) holds custom role '\(g.role)' with access management in \(g.target): it can make itself Instance Administrator",
+                evidence: [.grant(g, "custom role mapped to access management")]))
         }
         return out
     }

@@ -17,7 +17,7 @@ public struct HYG001NoEscalationResponder: Rule {
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         var responders = Set<String>()
-        for g in c.snapshot.grants where g.platform == .huntress && g.level == .account {
+        for g in c.grants(ofRoles: { $0?.platform == .huntress && $0?.level == .account }) {
             if c.documentedRole(of: g)?.holds("escalations.respond") == true { responders.insert(g.target) }
         }
         return c.snapshot.accounts.filter { $0.platform == .huntress && !responders.contains($0.id) }.map { a in
@@ -75,7 +75,14 @@ public struct HYG003UserWithoutRole: Rule {
         nonTriggering: [RuleExample("a user with a role through a group", ExampleSnapshot().group("SOC", role: "Viewer", members: ["a@corp.example"]))])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
-        c.snapshot.principals.filter { c.grantsByPrincipal[.init(platform: $0.platform, key: $0.key)]?.isEmpty ?? true }.map { p in
+        // Both lists are sorted: walk them together.
+        var holders = c.sortedPrincipals.makeIterator()
+        var next = holders.next()
+        return c.allPrincipals.filter { p in
+            let k = RuleContext.PrincipalKey(platform: p.platform, key: p.key)
+            while let (h, _) = next, h < k { next = holders.next() }
+            return next?.0 != k
+        }.map { p in
             Finding(
                 rule: Self.description, platform: p.platform, principal: p.key,
                 message: "\(p.key) exists on \(p.platform.displayName) with no role and no group that gives one",

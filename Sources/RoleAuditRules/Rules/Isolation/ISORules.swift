@@ -53,7 +53,7 @@ public struct ISO002CustomerUserAtAccountLevel: Rule {
             .huntress("ops@msp.example", "Admin").huntress("eng@msp.example", "Security Engineer").huntress("dr@acme.example", "User", org: "10"))])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
-        c.snapshot.grants.compactMap { g in
+        c.grants(ofRoles: { $0 == nil || $0?.level == .account }).compactMap { g in
             guard g.platform == .huntress, g.level == .account, let domain = DomainModel.domain(of: g.principal),
                 let org = c.domains.organizationOf[domain], !c.domains.mspDomains.contains(domain)
             else { return nil }
@@ -108,7 +108,7 @@ public struct ISO004ScopedRoleWithoutScope: Rule {
         nonTriggering: [RuleExample("with an endpoint scope", ExampleSnapshot().cortex("tech@corp.example", "Scoped Agent Admin", scope: ["Clinic East"]))])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
-        c.snapshot.grants.compactMap { g in
+        c.grants(ofRoles: { $0?.scopeRequired == true }).compactMap { g in
             guard let role = c.documentedRole(of: g), role.scopeRequired, !(g.scope?.limitsEndpoints ?? false) else { return nil }
             return Finding(
                 rule: Self.description, platform: g.platform, tenant: g.target, principal: g.principal, role: role.name,

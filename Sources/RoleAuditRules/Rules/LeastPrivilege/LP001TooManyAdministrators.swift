@@ -33,7 +33,8 @@ public struct LP001TooManyAdministrators: Rule {
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         var admins: [String: [Grant]] = [:]  // "platform|scope" -> grants
-        for g in c.snapshot.grants {
+        let candidates = c.grants(ofRoles: { ["Admin", "Account Admin", "Instance Administrator"].contains($0?.name ?? "") })
+        for g in candidates {
             switch g.platform {
             case .huntress where g.level == .account && c.documentedRole(of: g)?.name == "Admin":
                 admins["huntress|\(g.target)", default: []].append(g)

@@ -24,7 +24,7 @@ public struct LP004MachineRoleOnHuman: Rule {
         ])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
-        c.snapshot.grants.compactMap { g in
+        c.grants(ofRoles: { $0?.machineOnly == true }).compactMap { g in
             guard let role = c.documentedRole(of: g), role.machineOnly, c.principal(g.principal, on: g.platform)?.kind != .nonHuman else { return nil }
             return Finding(
                 rule: Self.description, platform: g.platform, tenant: g.target, principal: g.principal, role: role.name,

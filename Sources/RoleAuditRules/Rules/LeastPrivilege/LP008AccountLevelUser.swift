@@ -17,7 +17,7 @@ public struct LP008AccountLevelUser: Rule {
         nonTriggering: [RuleExample("an organization-level User", ExampleSnapshot().huntress("jo@c1.example", "User", org: "10"))])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
-        c.snapshot.grants.compactMap { g in
+        c.grants(ofRoles: { $0?.platform == .huntress && $0?.level == .account && $0?.name == "User" }).compactMap { g in
             guard g.platform == .huntress, g.level == .account, c.documentedRole(of: g)?.name == "User" else { return nil }
             return Finding(
                 rule: Self.description, platform: .huntress, account: g.target, principal: g.principal, role: "User",
