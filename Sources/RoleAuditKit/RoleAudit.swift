@@ -9,6 +9,7 @@ import RoleAuditModel
 @_exported import enum RoleAuditReports.ReportFormat
 @_exported import struct RoleAuditRules.RuleDescription
 @_exported import enum RoleAuditRules.RuleEngine
+@_exported import struct RoleAuditPolicy.Policy
 
 /// roleaudit's library entry points. The CLI calls these and nothing below them.
 public enum RoleAudit {

@@ -33,5 +33,15 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.stopMeasurement()
             blackHole(snapshot.grants.count)
         }
+        // The rules alone, on the imported snapshot: what a scan adds to the import.
+        Benchmark("Rules on \(count) Huntress memberships", configuration: .init(maxIterations: count > 100_000 ? 3 : 10)) { benchmark in
+            let snapshot = try Importer.load([export(count)])
+            let catalog = try RoleCatalog.bundled()
+            let now = Date(timeIntervalSince1970: 1_795_392_000)
+            benchmark.startMeasurement()
+            let result = RuleEngine.scan(snapshot: snapshot, catalog: catalog, policy: Policy(), now: now)
+            benchmark.stopMeasurement()
+            blackHole(result.findings.count)
+        }
     }
 }
