@@ -31,6 +31,21 @@ final class InputFile: @unchecked Sendable {
         self.buffer = text
     }
 
+    private var released = 0
+
+    /// Hands the pages before `offset` back to the kernel once parsed: the model grows as the
+    /// file is read, so the two are not both resident at their full size. The mapping is private
+    /// and never written, so a page touched again (an error message counting lines) is read back
+    /// from the file.
+    func release(upTo offset: Int) {
+        guard mapped, let text = buffer.baseAddress, let base = storage.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = (UnsafeRawPointer(text) - UnsafeRawPointer(base) + offset) / page * page
+        guard end - released >= 32 << 20 else { return }
+        madvise(UnsafeMutableRawPointer(base), end, MADV_DONTNEED)
+        released = end
+    }
+
     deinit {
         if mapped {
             munmap(storage.baseAddress, storage.count)

@@ -235,23 +235,24 @@ final class SnapshotBuilder {
         }
         var rank = [Int32](repeating: 0, count: principalList.count)
         for (r, i) in sortedPrincipals.enumerated() { rank[i] = Int32(r) }
-        let unique = sortedUniqueGrants(rank: rank)
-        grants = []
+        sortUniqueGrantsInPlace(rank: rank)
         grantPrincipal = []
+        permuteInPlace(&principalList, order: sortedPrincipals)
+        principalIndex = [:]
         return Snapshot(
             accounts: accounts.keys.sorted().compactMap { accounts[$0] },
             organizations: organizations.keys.sorted().compactMap { organizations[$0] },
-            principals: sortedPrincipals.map { principalList[$0] },
+            principals: principalList,
             groups: groups.values.sorted { ($0.tenant, $0.name) < ($1.tenant, $1.name) },
             roles: roles.values.sorted { ($0.platform, $0.tenant ?? "", $0.name) < ($1.platform, $1.tenant ?? "", $1.name) },
-            grants: unique,
+            grants: grants,
             sources: sources.sorted { $0.path < $1.path },
             coverage: coverage.sorted())
     }
 
-    /// Grants in a deterministic order, each once. A permutation is sorted rather than the grants
-    /// themselves: moving a million structs of strings costs a retain and release per field.
-    private func sortedUniqueGrants(rank: [Int32]) -> [Grant] {
+    /// Puts the grants in a deterministic order and drops repeats, in place: a million grants are
+    /// never held twice (peak memory stays under three times the input).
+    private func sortUniqueGrantsInPlace(rank: [Int32]) {
         let order: [Int] = grants.withUnsafeBufferPointer { g in
             grantPrincipal.withUnsafeBufferPointer { p in
                 rank.withUnsafeBufferPointer { r in
@@ -265,17 +266,17 @@ final class SnapshotBuilder {
                 }
             }
         }
-        var unique: [Grant] = []
-        unique.reserveCapacity(grants.count)
+        permuteInPlace(&grants, order: order)
+        // Repeats sort next to each other (same prefix of the order): compact them away.
+        var kept = 0
         var runStart = 0
-        for i in order {
-            let g = grants[i]
-            // Duplicates sort next to each other: same prefix of the order, so only this run is searched.
-            if let last = unique.last, !samePrefix(last, g) { runStart = unique.count }
-            if unique[runStart...].contains(where: { sameGrant($0, g) }) { continue }
-            unique.append(g)
+        for i in grants.indices {
+            if kept > 0, !samePrefix(grants[kept - 1], grants[i]) { runStart = kept }
+            if (runStart..<kept).contains(where: { sameGrant(grants[$0], grants[i]) }) { continue }
+            if kept != i { grants.swapAt(kept, i) }
+            kept += 1
         }
-        return unique
+        grants.removeLast(grants.count - kept)
     }
 
     private func resolveGroupRoles() {
@@ -406,6 +407,22 @@ final class SnapshotBuilder {
             coverage.insert(CoverageIssue(
                 kind: .undefinedOrganization, platform: .huntress, scope: account, file: g.provenance.file,
                 detail: "membership \(g.provenance.record) is in organization \(g.target), which the exported organization list of account \(account) does not contain"))
+        }
+    }
+}
+
+/// Rearranges `array` so that position k holds what was at `order[k]`, by following the cycles of
+/// the permutation with swaps: no second copy of the array.
+func permuteInPlace<T>(_ array: inout [T], order: [Int]) {
+    var placed = [Bool](repeating: false, count: order.count)
+    for start in order.indices where !placed[start] {
+        var current = start
+        while true {
+            placed[current] = true
+            let next = order[current]
+            if next == start { break }
+            array.swapAt(current, next)
+            current = next
         }
     }
 }

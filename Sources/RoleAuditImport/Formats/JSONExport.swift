@@ -37,6 +37,7 @@ final class JSONExport {
                 let collection = self.context.builder.intern(key)
                 let provenance = Provenance(file: self.context.path, collection: collection, index: index, line: line)
                 self.counts[key, default: 0] += 1
+                self.context.file.release(upTo: start)
                 if key == "memberships", try self.huntress.fastMembership(&reader, provenance) { return }
                 reader.rewind(to: start)
                 let element = Element(value: try reader.readValue(depth: 2), root: collection, index: index, locator: locator)
