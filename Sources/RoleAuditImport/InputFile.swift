@@ -9,8 +9,16 @@ import Foundation
 /// transcoded; a UTF-8 BOM is skipped), with the SHA-256 and size of the file as it is on disk.
 final class InputFile: @unchecked Sendable {
     let path: String
-    let sha256: String
     let size: Int
+    /// SHA-256 of the file as on disk. For large files it is computed on the other core while the
+    /// file is parsed; reading it waits for that.
+    var sha256: String {
+        digestDone.wait()
+        digestDone.signal()
+        return digest
+    }
+    private var digest = ""
+    private let digestDone = DispatchSemaphore(value: 0)
     /// The allocation, freed with the file.
     private let storage: UnsafeMutableBufferPointer<UInt8>
     /// UTF-8 text, BOM removed: a view into `storage`.
@@ -20,15 +28,27 @@ final class InputFile: @unchecked Sendable {
     private let mapped: Bool
 
     private init(
-        path: String, sha256: String, size: Int, storage: UnsafeMutableBufferPointer<UInt8>, text: UnsafeBufferPointer<UInt8>,
+        path: String, sha256: String?, size: Int, storage: UnsafeMutableBufferPointer<UInt8>, text: UnsafeBufferPointer<UInt8>,
         mapped: Bool
     ) {
         self.mapped = mapped
         self.path = path
-        self.sha256 = sha256
         self.size = size
         self.storage = storage
         self.buffer = text
+        if let sha256 {
+            digest = sha256
+            digestDone.signal()
+        }
+    }
+
+    /// Hashes the mapped file in the background (the mapping outlives the hash: deinit waits).
+    private func hashInBackground() {
+        nonisolated(unsafe) let bytes = UnsafeRawBufferPointer(start: storage.baseAddress, count: size)
+        DispatchQueue.global().async {
+            self.digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+            self.digestDone.signal()
+        }
     }
 
     private var released = 0
@@ -47,6 +67,7 @@ final class InputFile: @unchecked Sendable {
     }
 
     deinit {
+        digestDone.wait()  // the background hash reads the mapping
         if mapped {
             munmap(storage.baseAddress, storage.count)
         } else {
@@ -68,9 +89,16 @@ final class InputFile: @unchecked Sendable {
             mapped != MAP_FAILED
         {
             let raw = UnsafeMutableBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: size)
+            let isMapped = raw.first.map { $0 != 0xFF && $0 != 0xFE } ?? true  // UTF-16 is transcoded into a copy
+            if isMapped {
+                let (storage, text) = try normalise(raw, path: path, owner: raw, mapped: true)
+                let file = InputFile(path: path, sha256: nil, size: size, storage: storage, text: text, mapped: true)
+                file.hashInBackground()
+                return file
+            }
             let digest = SHA256.hash(data: UnsafeRawBufferPointer(raw)).map { String(format: "%02x", $0) }.joined()
             let (storage, text) = try normalise(raw, path: path, owner: raw, mapped: true)
-            return InputFile(path: path, sha256: digest, size: size, storage: storage, text: text, mapped: storage.baseAddress == raw.baseAddress)
+            return InputFile(path: path, sha256: digest, size: size, storage: storage, text: text, mapped: false)
         }
         let raw = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: size)
         guard let base = raw.baseAddress else { throw ImportError.empty(file: path) }

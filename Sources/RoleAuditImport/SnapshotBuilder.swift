@@ -229,9 +229,18 @@ final class SnapshotBuilder {
                 kind: .dataNotExported, platform: .huntress, scope: account,
                 detail: "Huntress exports carry no last-login data: dormant and never-used account checks (LP-002, LP-003) cannot run; last login is unknown, not never"))
         }
-        let sortedPrincipals = principalList.indices.sorted {
-            PlatformKey(platform: principalList[$0].platform, id: principalList[$0].key)
-                < PlatformKey(platform: principalList[$1].platform, id: principalList[$1].key)
+        // Most comparisons are settled by the platform and the key's first eight bytes packed in
+        // an integer; only ties compare strings. (UTF-8 byte order is code point order, so this is
+        // the order String comparison gives.)
+        let prefix: [UInt64] = principalList.map { p in
+            var v: UInt64 = p.platform == .huntress ? 1 << 63 : 0
+            for (i, b) in p.key.utf8.prefix(7).enumerated() { v |= UInt64(b) << UInt64(55 - 8 * i) }
+            return v
+        }
+        let sortedPrincipals = principalList.indices.sorted { a, b in
+            if prefix[a] != prefix[b] { return prefix[a] < prefix[b] }
+            return PlatformKey(platform: principalList[a].platform, id: principalList[a].key)
+                < PlatformKey(platform: principalList[b].platform, id: principalList[b].key)
         }
         var rank = [Int32](repeating: 0, count: principalList.count)
         for (r, i) in sortedPrincipals.enumerated() { rank[i] = Int32(r) }
