@@ -150,9 +150,9 @@ final class SnapshotBuilder {
         principalList[i] = merged
     }
 
-    func add(grant: Grant) {
+    func add(grant: Grant, roleInterned: Bool = false) {
         var g = grant
-        g.role = intern(g.role)
+        if !roleInterned { g.role = intern(g.role) }
         let index = lastPrincipal >= 0 && principalList[lastPrincipal].key == g.principal && principalList[lastPrincipal].platform == g.platform
             ? lastPrincipal
             : addPrincipal(Principal(platform: g.platform, key: g.principal, email: g.principal.utf8.contains(UInt8(ascii: "@")) ? g.principal : nil))

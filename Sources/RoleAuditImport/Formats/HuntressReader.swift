@@ -15,6 +15,8 @@ struct HuntressReader {
     // MARK: fast path
 
     private var lastRole = ""
+    /// Role labels seen, as bytes and interned strings: a label is decoded once, not per membership.
+    private var roleLabels: [([UInt8], String)] = []
     private var lastAccount = ""
     /// Numeric organization ids already added: an integer set, not a string lookup per membership.
     private var knownOrganizations = Set<Int>()
@@ -120,7 +122,14 @@ struct HuntressReader {
         if let updated, Timestamps.parse(bytes: updated) == nil { return false }
 
         let b = context.builder
-        if !lastRole.utf8.elementsEqual(role) { lastRole = b.intern(String(decoding: role, as: UTF8.self)) }
+        if !lastRole.utf8.elementsEqual(role) {
+            if let known = roleLabels.first(where: { $0.0.elementsEqual(role) }) {
+                lastRole = known.1
+            } else {
+                lastRole = b.intern(String(decoding: role, as: UTF8.self))
+                if roleLabels.count < 64 { roleLabels.append((Array(role), lastRole)) }
+            }
+        }
         var accountID: String?
         if let id = account.id {
             if !lastAccount.utf8.elementsEqual(id) { lastAccount = String(decoding: id, as: UTF8.self) }
@@ -155,7 +164,7 @@ struct HuntressReader {
         }
         b.add(grant: Grant(
             platform: .huntress, principal: principal, role: lastRole, level: level, target: target, createdAt: createdAt,
-            provenance: provenance))
+            provenance: provenance), roleInterned: true)
         return true
     }
 

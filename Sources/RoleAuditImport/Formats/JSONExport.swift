@@ -10,7 +10,9 @@ final class JSONExport {
     private var members: [(String, JSONValue)] = []
     private var counts: [String: Int] = [:]
     private var cursor = (offset: 0, line: 1)
-    private var lists: [String: String] = [:]
+    /// The list being streamed, interned once, and its running count (not a dictionary update per element).
+    private var currentList = ""
+    private var currentCount = 0
 
     static let streamed: Set<String> = ["memberships", "organizations", "accounts", "reply", "data"]
 
@@ -34,13 +36,16 @@ final class JSONExport {
             element: { key, index, reader in
                 let start = reader.pos
                 let line = locator.line(at: start, cursor: &self.cursor)
-                let collection = self.context.builder.intern(key)
-                let provenance = Provenance(file: self.context.path, collection: collection, index: index, line: line)
-                self.counts[key, default: 0] += 1
+                if key != self.currentList {
+                    self.flushCount()
+                    self.currentList = self.context.builder.intern(key)
+                }
+                self.currentCount += 1
+                let provenance = Provenance(file: self.context.path, collection: self.currentList, index: index, line: line)
                 self.context.file.release(upTo: start)
                 if key == "memberships", try self.huntress.fastMembership(&reader, provenance) { return }
                 reader.rewind(to: start)
-                let element = Element(value: try reader.readValue(depth: 2), root: collection, index: index, locator: locator)
+                let element = Element(value: try reader.readValue(depth: 2), root: self.currentList, index: index, locator: locator)
                 switch key {
                 case "memberships": try self.huntress.membership(element, provenance)
                 case "organizations": try self.huntress.organization(element, provenance)
@@ -48,7 +53,13 @@ final class JSONExport {
                 default: try self.cortex.element(element, list: key, provenance)
                 }
             })
+        flushCount()
         return try finish(locator)
+    }
+
+    private func flushCount() {
+        if currentCount > 0 { counts[currentList, default: 0] += currentCount }
+        currentCount = 0
     }
 
     private func finish(_ locator: Locator) throws -> SourceFile? {

@@ -14,7 +14,9 @@ public struct RuleContext: Sendable {
     /// Every principal that holds a grant, sorted, with its grants; and every principal of the
     /// snapshot, sorted. Built in one pass when the snapshot is sorted (as imports are), so a
     /// million principals cost no sort and no dictionary.
-    public let sortedPrincipals: [(PrincipalKey, [Grant])]
+    public let sortedPrincipals: [(PrincipalKey, ArraySlice<Grant>)]
+    /// The grants sorted by principal; `sortedPrincipals` holds slices of it (no array per principal).
+    private let sortedGrants: [Grant]
     private let principalList: [Principal]
     /// Platforms where some principal has a known last login: elsewhere the last-login rules have
     /// nothing to read (Huntress exports carry none).
@@ -60,15 +62,13 @@ public struct RuleContext: Sendable {
         let key: (Grant) -> PrincipalKey = { PrincipalKey(platform: $0.platform, key: $0.principal) }
         let grants = zip(snapshot.grants, snapshot.grants.dropFirst()).allSatisfy { !(key($1) < key($0)) }
             ? snapshot.grants : snapshot.grants.sorted { key($0) < key($1) }
-        var runs: [(PrincipalKey, [Grant])] = []
-        for g in grants {
-            let k = key(g)
-            if let last = runs.last, last.0 == k {
-                runs[runs.count - 1].1.append(g)
-            } else {
-                runs.append((k, [g]))
-            }
+        var runs: [(PrincipalKey, ArraySlice<Grant>)] = []
+        var start = 0
+        for i in grants.indices where i + 1 == grants.count || key(grants[i + 1]) != key(grants[i]) {
+            runs.append((key(grants[i]), grants[start...i]))
+            start = i + 1
         }
+        sortedGrants = grants
         sortedPrincipals = runs
         let pkey: (Principal) -> PrincipalKey = { PrincipalKey(platform: $0.platform, key: $0.key) }
         principalList = zip(snapshot.principals, snapshot.principals.dropFirst()).allSatisfy { !(pkey($1) < pkey($0)) }
@@ -168,7 +168,7 @@ public struct RuleContext: Sendable {
     }
 
     /// A principal's grants: binary search over the sorted runs.
-    public func grants(of key: String, on platform: Platform) -> [Grant] {
+    public func grants(of key: String, on platform: Platform) -> ArraySlice<Grant> {
         let wanted = PrincipalKey(platform: platform, key: key)
         var (low, high) = (0, sortedPrincipals.count)
         while low < high {
@@ -183,7 +183,7 @@ public struct RuleContext: Sendable {
     /// Every principal of the snapshot, sorted.
     public var allPrincipals: [Principal] { principalList }
 
-    public func evidence(_ grants: [Grant], _ detail: (Grant) -> String = { "holds \($0.role)" }) -> [Finding.Evidence] {
+    public func evidence<C: Collection<Grant>>(_ grants: C, _ detail: (Grant) -> String = { "holds \($0.role)" }) -> [Finding.Evidence] {
         grants.map { .grant($0, detail($0)) }
     }
 }
