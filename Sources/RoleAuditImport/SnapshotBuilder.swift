@@ -93,10 +93,6 @@ final class SnapshotBuilder {
         organizations[key] = old
     }
 
-    func knows(organization id: String, on platform: Platform) -> Bool {
-        organizations[PlatformKey(platform: platform, id: id)] != nil
-    }
-
     /// The organization list of a Huntress account was exported: memberships may be checked against it.
     func listedOrganization(_ id: String, account: String) {
         listedOrganizations[account, default: []].insert(id)

@@ -18,8 +18,9 @@ struct HuntressReader {
     /// Role labels seen, as bytes and interned strings: a label is decoded once, not per membership.
     private var roleLabels: [([UInt8], String)] = []
     private var lastAccount = ""
-    /// Numeric organization ids already added: an integer set, not a string lookup per membership.
-    private var knownOrganizations = Set<Int>()
+    /// Numeric organization ids already added, with the account they were added under: an integer
+    /// lookup per membership, not a string one.
+    private var knownOrganizations: [Int: String?] = [:]
 
     /// The members of a nested object the fast path keeps (on the stack, not in an array).
     private struct Fields {
@@ -121,12 +122,11 @@ struct HuntressReader {
         }
         if let updated, Timestamps.parse(bytes: updated) == nil { return false }
 
-        let b = context.builder
         if !lastRole.utf8.elementsEqual(role) {
             if let known = roleLabels.first(where: { $0.0.elementsEqual(role) }) {
                 lastRole = known.1
             } else {
-                lastRole = b.intern(String(decoding: role, as: UTF8.self))
+                lastRole = context.builder.intern(String(decoding: role, as: UTF8.self))
                 if roleLabels.count < 64 { roleLabels.append((Array(role), lastRole)) }
             }
         }
@@ -134,108 +134,13 @@ struct HuntressReader {
         if let id = account.id {
             if !lastAccount.utf8.elementsEqual(id) { lastAccount = String(decoding: id, as: UTF8.self) }
             accountID = lastAccount
-            if !accountIDs.contains(lastAccount) {
-                b.add(account: Account(platform: .huntress, id: lastAccount, name: account.name.map { String(decoding: $0, as: UTF8.self) }))
-                accountIDs.insert(lastAccount)
-            }
         }
-        let email = String(decoding: emailBytes, as: UTF8.self)
-        let principal = b.add(principal: Principal(
-            platform: .huntress, key: lowercasedEmail(email), email: email,
-            name: user.name.map { String(decoding: $0, as: UTF8.self) },
-            vendorIDs: user.id.map { [String(decoding: $0, as: UTF8.self)] } ?? []))
-        let level: Level
-        let target: String
-        if let id = org.id {
-            let orgID = String(decoding: id, as: UTF8.self)
-            let number = id.count <= 18 && id.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) ? Int(orgID) : nil
-            let known = number.map { knownOrganizations.contains($0) } ?? b.knows(organization: orgID, on: .huntress)
-            if !known {
-                b.add(organization: Organization(
-                    platform: .huntress, kind: .organization, id: orgID, name: org.name.map { String(decoding: $0, as: UTF8.self) },
-                    accountID: accountID))
-                if let number { knownOrganizations.insert(number) }
-            }
-            level = .organization
-            target = orgID
-        } else {
-            level = .account
-            target = accountID ?? ""
-        }
-        b.add(grant: Grant(
-            platform: .huntress, principal: principal, role: lastRole, level: level, target: target, createdAt: createdAt,
-            provenance: provenance), roleInterned: true)
+        record(
+            role: lastRole, accountID: accountID, accountName: { account.name.map { String(decoding: $0, as: UTF8.self) } },
+            email: String(decoding: emailBytes, as: UTF8.self), userName: user.name.map { String(decoding: $0, as: UTF8.self) },
+            userID: user.id.map { String(decoding: $0, as: UTF8.self) }, orgID: org.id.map { String(decoding: $0, as: UTF8.self) },
+            orgName: { org.name.map { String(decoding: $0, as: UTF8.self) } }, createdAt: createdAt, provenance: provenance)
         return true
-    }
-
-    /// The common case, read straight from the parsed value: a well-formed membership costs no
-    /// wrapper per field. Anything unusual goes to `checkedMembership`, which says exactly what is wrong.
-    mutating func membership(_ e: Element, _ provenance: Provenance) throws {
-        guard case .object(let members, _) = e.value else { return try checkedMembership(e, provenance) }
-        var role: String?
-        var account: [(key: String, value: JSONValue)]?
-        var org: [(key: String, value: JSONValue)]?
-        var user: [(key: String, value: JSONValue)]?
-        var created: String?
-        var valid = true
-        for (key, value) in members {
-            switch (key, value) {
-            case ("permissions", .string(let s, _)): role = s
-            case ("account", .object(let m, _)): account = m
-            case ("organization", .object(let m, _)): org = m
-            case ("user", .object(let m, _)): user = m
-            case ("created_at", .string(let s, _)): created = s
-            case ("account", .null), ("organization", .null), ("created_at", .null), ("updated_at", .string), ("updated_at", .null),
-                ("id", _):
-                break
-            case ("permissions", _), ("account", _), ("organization", _), ("user", _), ("created_at", _), ("updated_at", _):
-                valid = false
-            default: break
-            }
-        }
-        func field(_ m: [(key: String, value: JSONValue)], _ name: String) -> String? {
-            for (k, v) in m where k == name {
-                switch v {
-                case .string(let s, _): return s
-                case .number(let n, _): return n
-                default: return nil
-                }
-            }
-            return nil
-        }
-        guard valid, let role, let user, let email = field(user, "email"), email.utf8.contains(UInt8(ascii: "@")),
-            account == nil || field(account ?? [], "id") != nil, org == nil || field(org ?? [], "id") != nil,
-            account != nil || org != nil
-        else { return try checkedMembership(e, provenance) }
-        var createdAt: Date?
-        if let created {
-            guard let d = Timestamps.parse(created) else { return try checkedMembership(e, provenance) }
-            createdAt = d
-        }
-        let b = context.builder
-        let accountID = account.flatMap { field($0, "id") }
-        if let account, let accountID {
-            if !accountIDs.contains(accountID) {
-                b.add(account: Account(platform: .huntress, id: accountID, name: field(account, "name")))
-                accountIDs.insert(accountID)
-            }
-        }
-        let principal = b.add(principal: Principal(
-            platform: .huntress, key: lowercasedEmail(email), email: email, name: field(user, "name"),
-            vendorIDs: field(user, "id").map { [$0] } ?? []))
-        let level: Level
-        let target: String
-        if let org, let orgID = field(org, "id") {
-            b.add(organization: Organization(platform: .huntress, kind: .organization, id: orgID, name: field(org, "name"), accountID: accountID))
-            level = .organization
-            target = orgID
-        } else {
-            level = .account
-            target = accountID ?? ""
-        }
-        b.add(grant: Grant(
-            platform: .huntress, principal: principal, role: role, level: level, target: target, createdAt: createdAt,
-            provenance: provenance))
     }
 
     /// Most emails are already lower-case: do not build a million copies of them.
@@ -243,8 +148,9 @@ struct HuntressReader {
         email.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A || $0 >= 0x80 }) ? email.lowercased() : email
     }
 
-    /// Reads a membership field by field, each with its own error.
-    private mutating func checkedMembership(_ e: Element, _ provenance: Provenance) throws {
+    /// Reads a membership field by field, each with its own error: the path for anything the
+    /// fast path does not take (and for single `membership` responses).
+    mutating func membership(_ e: Element, _ provenance: Provenance) throws {
         try e.requireObject()
         let role = try e.requiredString("permissions")
         let account = try e.object("account")
@@ -255,31 +161,42 @@ struct HuntressReader {
         guard email.utf8.contains(UInt8(ascii: "@")) else { throw user.child("email")?.error("an email address") ?? e.missing("email") }
         let createdAt = try timestamp(e, "created_at")
         _ = try timestamp(e, "updated_at")
+        guard account != nil || org != nil else {
+            throw e.error("an \"account\" or \"organization\" object (a membership belongs to one)")
+        }
+        record(
+            role: context.builder.intern(role), accountID: accountID, accountName: { try? account?.string("name") },
+            email: email, userName: try user.string("name"), userID: try user.id("id"),
+            orgID: try org.map { try $0.requiredString("id", allowNumber: true) }, orgName: { try? org?.string("name") },
+            createdAt: createdAt, provenance: provenance)
+    }
+
+    /// Adds one membership to the snapshot: its account, principal, organization and grant. Both
+    /// paths end here, so they cannot disagree on what a membership means. Names are asked for only
+    /// when the account or organization is new.
+    private mutating func record(
+        role: String, accountID: String?, accountName: () -> String?, email: String, userName: String?, userID: String?,
+        orgID: String?, orgName: () -> String?, createdAt: Date?, provenance: Provenance
+    ) {
         let b = context.builder
-        if let account, let accountID {
-            b.add(account: Account(platform: .huntress, id: accountID, name: try account.string("name")))
+        if let accountID, !accountIDs.contains(accountID) {
+            b.add(account: Account(platform: .huntress, id: accountID, name: accountName()))
             accountIDs.insert(accountID)
         }
         let principal = b.add(principal: Principal(
-            platform: .huntress, key: email.lowercased(), email: email, name: try user.string("name"),
-            vendorIDs: try user.id("id").map { [$0] } ?? []))
-        let level: Level
-        let target: String
-        if let org {
-            let orgID = try org.requiredString("id", allowNumber: true)
-            b.add(organization: Organization(
-                platform: .huntress, kind: .organization, id: orgID, name: try org.string("name"), accountID: accountID))
-            level = .organization
-            target = orgID
-        } else if let accountID {
-            level = .account
-            target = accountID
-        } else {
-            throw e.error("an \"account\" or \"organization\" object (a membership belongs to one)")
+            platform: .huntress, key: lowercasedEmail(email), email: email, name: userName, vendorIDs: userID.map { [$0] } ?? []))
+        if let orgID {
+            let number = orgID.utf8.count <= 18 && orgID.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) ? Int(orgID) : nil
+            // Added again when the account differs: the builder reports an organization under two accounts.
+            let known = number.map { knownOrganizations[$0] == .some(accountID) } ?? false
+            if !known {
+                b.add(organization: Organization(platform: .huntress, kind: .organization, id: orgID, name: orgName(), accountID: accountID))
+                if let number { knownOrganizations[number] = accountID }
+            }
         }
         b.add(grant: Grant(
-            platform: .huntress, principal: principal, role: role, level: level, target: target, createdAt: createdAt,
-            provenance: provenance))
+            platform: .huntress, principal: principal, role: role, level: orgID == nil ? .account : .organization,
+            target: orgID ?? accountID ?? "", createdAt: createdAt, provenance: provenance), roleInterned: true)
     }
 
     mutating func organization(_ e: Element, _ provenance: Provenance) throws {
