@@ -167,6 +167,20 @@ public struct RuleContext: Sendable {
         return nil
     }
 
+    /// The principals of one platform with their grants: a range of the sorted runs (platform is
+    /// the first sort key), so a Cortex-only rule does not walk a million Huntress principals.
+    public func sortedPrincipals(on platform: Platform) -> ArraySlice<(PrincipalKey, ArraySlice<Grant>)> {
+        func boundary(_ below: (Platform) -> Bool) -> Int {
+            var (low, high) = (0, sortedPrincipals.count)
+            while low < high {
+                let mid = (low + high) / 2
+                if below(sortedPrincipals[mid].0.platform) { low = mid + 1 } else { high = mid }
+            }
+            return low
+        }
+        return sortedPrincipals[boundary { $0 < platform }..<boundary { $0 <= platform }]
+    }
+
     /// A principal's grants: binary search over the sorted runs.
     public func grants(of key: String, on platform: Platform) -> ArraySlice<Grant> {
         let wanted = PrincipalKey(platform: platform, key: key)

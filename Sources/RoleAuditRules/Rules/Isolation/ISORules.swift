@@ -141,7 +141,7 @@ public struct ISO005PrivilegedAcrossCustomers: Rule {
         ])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
-        c.sortedPrincipals.compactMap { who, grants in
+        c.sortedPrincipals(on: .cortexXDR).compactMap { who, grants in
             guard who.platform == .cortexXDR, let domain = DomainModel.domain(of: who.key), !c.domains.mspDomains.contains(domain) else { return nil }
             let privileged = grants.filter(c.isPrivileged)
             let customers = Set(privileged.map { c.customerOfTenant[$0.target] ?? $0.target })

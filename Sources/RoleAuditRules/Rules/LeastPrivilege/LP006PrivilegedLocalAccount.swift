@@ -31,14 +31,14 @@ public struct LP006PrivilegedLocalAccount: Rule {
     public func evaluate(_ c: RuleContext) -> [Finding] {
         var sso: [String: Int] = [:]
         var users: [String: Int] = [:]
-        for (who, grants) in c.sortedPrincipals where who.platform == .cortexXDR {
+        for (who, grants) in c.sortedPrincipals(on: .cortexXDR) {
             let type = c.principal(who.key, on: who.platform)?.userType?.lowercased()
             for tenant in Set(grants.map(\.target)) {
                 users[tenant, default: 0] += 1
                 if type == "sso" { sso[tenant, default: 0] += 1 }
             }
         }
-        return c.sortedPrincipals.flatMap { who, grants -> [Finding] in
+        return c.sortedPrincipals(on: .cortexXDR).flatMap { who, grants -> [Finding] in
             guard who.platform == .cortexXDR, let p = c.principal(who.key, on: who.platform), Self.isLocal(p.userType) else { return [] }
             return Dictionary(grouping: grants.filter(c.isPrivileged), by: \.target).sorted { $0.key < $1.key }.compactMap { tenant, gs in
                 // "Whose other users sign in by SSO": most of the others do.
