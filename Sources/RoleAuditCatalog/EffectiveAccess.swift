@@ -33,9 +33,7 @@ public struct AccessResolver: Sendable {
     }
 
     /// The documented role a grant names, if any.
-    public func role(of grant: Grant) -> CatalogRole? {
-        catalog.role(grant.role, on: grant.platform, level: grant.platform == .huntress ? grant.level : nil)
-    }
+    public func role(of grant: Grant) -> CatalogRole? { catalog.role(of: grant) }
 
     public func grants(of principal: String, on platform: Platform) -> [Grant] {
         grantsByPrincipal["\(platform.rawValue)|\(principal)"] ?? []

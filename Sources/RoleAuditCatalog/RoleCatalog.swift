@@ -49,6 +49,12 @@ public struct RoleCatalog: Sendable {
         return platform == .huntress && level != nil ? nil : named.first
     }
 
+    /// The documented role a grant names: Huntress labels need the level ("Admin" exists at both),
+    /// Cortex names are unique.
+    public func role(of grant: Grant) -> CatalogRole? {
+        role(grant.role, on: grant.platform, level: grant.platform == .huntress ? grant.level : nil)
+    }
+
     public func tier(of capability: CapabilityID) -> RiskTier? { capabilities[capability]?.tier }
 
     /// A role is privileged when it holds any privileged-tier capability.

@@ -93,8 +93,7 @@ public enum Importer {
             source = context.source(format: "roleaudit.snapshot.xml", platform: nil, scope: nil, records: document.recordCount)
         default:
             guard let text = String(validating: file.buffer, as: UTF8.self) else {
-                let (at, found) = firstInvalidUTF8(file, path)
-                throw ImportError.encoding(at, expected: "UTF-8 text", found: "\(found) (save the export as UTF-8)")
+                throw JSONReader(bytes: file.buffer, file: path).locator.invalidUTF8()
             }
             source = try CortexCSV(context: context).read(text: text)
         }
@@ -112,18 +111,6 @@ public enum Importer {
         return try reader.readString()
     }
 
-    private static func firstInvalidUTF8(_ file: InputFile, _ path: String) -> (InputLocation, String) {
-        let b = file.buffer
-        var i = 0
-        while i < b.count {
-            let c = b[i]
-            let n = c < 0x80 ? 1 : c >> 5 == 0x6 ? 2 : c >> 4 == 0xE ? 3 : c >> 3 == 0x1E ? 4 : 0
-            if n == 0 || i + n > b.count || (1..<max(n, 1)).contains(where: { b[i + $0] & 0xC0 != 0x80 }) { break }
-            i += n
-        }
-        let locator = JSONReader(bytes: b, file: path).locator
-        return (locator.location(i), locator.describe(i))
-    }
 }
 
 /// `roleaudit-source.json`: names the tenant (and its customer) of the exports in its folder.

@@ -83,6 +83,18 @@ struct Locator {
         return line
     }
 
+    /// The error for text that is not UTF-8, pointing at the first byte that breaks it.
+    func invalidUTF8(from start: Int = 0) -> ImportError {
+        var i = start
+        while i < end {
+            let b = p[i]
+            let n = b < 0x80 ? 1 : b >> 5 == 0x6 ? 2 : b >> 4 == 0xE ? 3 : b >> 3 == 0x1E ? 4 : 0
+            if n == 0 || i + n > end || (1..<max(n, 1)).contains(where: { p[i + $0] & 0xC0 != 0x80 }) { break }
+            i += n
+        }
+        return .encoding(location(i), expected: "UTF-8 text", found: describe(i) + " (save the export as UTF-8)")
+    }
+
     func describe(_ offset: Int) -> String {
         guard offset < end else { return "the end of the file (is it truncated?)" }
         let b = p[offset]
@@ -320,17 +332,7 @@ extension JSONReader {
         return v
     }
 
-    private func invalidUTF8(from start: Int) -> ImportError {
-        // Find the first byte that breaks UTF-8 so the message points at it.
-        var i = start
-        while i < end {
-            let b = p[i]
-            let n = b < 0x80 ? 1 : b >> 5 == 0x6 ? 2 : b >> 4 == 0xE ? 3 : b >> 3 == 0x1E ? 4 : 0
-            if n == 0 || i + n > end || (1..<max(n, 1)).contains(where: { p[i + $0] & 0xC0 != 0x80 }) { break }
-            i += n
-        }
-        return .encoding(location(i), expected: "UTF-8 text", found: describe(i) + " (save the export as UTF-8)")
-    }
+    private func invalidUTF8(from start: Int) -> ImportError { locator.invalidUTF8(from: start) }
 
     // MARK: raw access for fast paths
 

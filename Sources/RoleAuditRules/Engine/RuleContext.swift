@@ -93,7 +93,7 @@ public struct RuleContext: Sendable {
             var fresh = false
             positions[key, default: { fresh = true; return [] }()].append(i)
             guard fresh else { continue }
-            if let role = RuleContext.lookup(g, catalog) {
+            if let role = catalog.role(of: g) {
                 documented[key] = role
                 caps[key] = role.capabilities
             } else if let defined = definedRoles["\(g.platform.rawValue)|\(g.target)|\(g.role.lowercased())"]
@@ -117,12 +117,7 @@ public struct RuleContext: Sendable {
 
     /// The documented role a grant names.
     public func documentedRole(of grant: Grant) -> CatalogRole? {
-        documented[RoleKey(grant)] ?? (capabilityCache[RoleKey(grant)] == nil ? RuleContext.lookup(grant, catalog) : nil)
-    }
-
-    /// Huntress labels need the level ("Admin" exists at both); Cortex names are unique.
-    static func lookup(_ g: Grant, _ catalog: RoleCatalog) -> CatalogRole? {
-        catalog.role(g.role, on: g.platform, level: g.platform == .huntress ? g.level : nil)
+        documented[RoleKey(grant)] ?? (capabilityCache[RoleKey(grant)] == nil ? catalog.role(of: grant) : nil)
     }
 
     /// A custom role the export defines for the grant's tenant (or platform-wide).
@@ -135,7 +130,7 @@ public struct RuleContext: Sendable {
     /// custom role (nil when neither knows the role).
     public func capabilities(of grant: Grant) -> Set<CapabilityID>? {
         if let cached = capabilityCache[RoleKey(grant)] { return cached }
-        if let role = RuleContext.lookup(grant, catalog) { return role.capabilities }
+        if let role = catalog.role(of: grant) { return role.capabilities }
         guard let defined = definedRole(of: grant) else { return nil }
         return Set(defined.permissions.flatMap { policy.permissionMap[$0] ?? [] })
     }

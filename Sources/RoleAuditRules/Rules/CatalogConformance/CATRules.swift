@@ -36,9 +36,8 @@ private func customRoles(_ c: RuleContext) -> [(RoleDefinition, [Grant])] {
     let holders = Dictionary(grouping: c.grants(ofRoles: { $0 == nil })) { g in
         c.definedRole(of: g).map { "\($0.platform.rawValue)|\($0.tenant ?? "")|\($0.name)" } ?? ""
     }
-    return c.snapshot.roles.filter { r in
-        r.isCustom ?? !c.catalog.roles.contains { $0.platform == r.platform && $0.isNamed(r.name) }
-    }.filter { r in !c.catalog.roles.contains { $0.platform == r.platform && $0.isNamed(r.name) } }
+    // Not documented, and not marked predefined by the export (`is_custom: false`).
+    return c.snapshot.roles.filter { r in r.isCustom != false && c.catalog.role(r.name, on: r.platform) == nil }
         .map { ($0, holders["\($0.platform.rawValue)|\($0.tenant ?? "")|\($0.name)"] ?? []) }
 }
 
