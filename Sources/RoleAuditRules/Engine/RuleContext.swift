@@ -15,8 +15,8 @@ public struct RuleContext: Sendable {
     /// snapshot, sorted. Built in one pass when the snapshot is sorted (as imports are), so a
     /// million principals cost no sort and no dictionary.
     public let sortedPrincipals: [(PrincipalKey, ArraySlice<Grant>)]
-    /// The grants sorted by principal; `sortedPrincipals` holds slices of it (no array per principal).
-    private let sortedGrants: [Grant]
+    /// The snapshot's grants sorted by principal (as imports give them); positions in rules refer to it.
+    public let grantsByPrincipal: [Grant]
     private let principalList: [Principal]
     /// Platforms where some principal has a known last login: elsewhere the last-login rules have
     /// nothing to read (Huntress exports carry none).
@@ -30,7 +30,7 @@ public struct RuleContext: Sendable {
     /// Each distinct (platform, level, label) of the snapshot resolved once: rules ask per grant.
     private let documented: [RoleKey: CatalogRole]
     private let capabilityCache: [RoleKey: Set<CapabilityID>]
-    /// Positions in `snapshot.grants` per distinct role label: rules that care about a few roles
+    /// Positions in `grantsByPrincipal` per distinct role label: rules that care about a few roles
     /// visit only their grants instead of all of them.
     private let positions: [RoleKey: [Int]]
 
@@ -39,12 +39,13 @@ public struct RuleContext: Sendable {
         let level: Level
         let target: String
         let role: String
-        init(_ g: Grant) {
-            platform = g.platform
-            level = g.level
+        init(_ g: Grant) { self.init(platform: g.platform, level: g.level, target: g.target, role: g.role) }
+        init(platform: Platform, level: Level, target: String, role: String) {
+            self.platform = platform
+            self.level = level
             // Only custom roles depend on the tenant.
-            target = g.platform == .cortexXDR ? g.target : ""
-            role = g.role
+            self.target = platform == .cortexXDR ? target : ""
+            self.role = role
         }
     }
 
@@ -59,21 +60,6 @@ public struct RuleContext: Sendable {
         self.catalog = catalog
         self.policy = policy
         self.now = now
-        let key: (Grant) -> PrincipalKey = { PrincipalKey(platform: $0.platform, key: $0.principal) }
-        let grants = zip(snapshot.grants, snapshot.grants.dropFirst()).allSatisfy { !(key($1) < key($0)) }
-            ? snapshot.grants : snapshot.grants.sorted { key($0) < key($1) }
-        var runs: [(PrincipalKey, ArraySlice<Grant>)] = []
-        var start = 0
-        for i in grants.indices where i + 1 == grants.count || key(grants[i + 1]) != key(grants[i]) {
-            runs.append((key(grants[i]), grants[start...i]))
-            start = i + 1
-        }
-        sortedGrants = grants
-        sortedPrincipals = runs
-        let pkey: (Principal) -> PrincipalKey = { PrincipalKey(platform: $0.platform, key: $0.key) }
-        principalList = zip(snapshot.principals, snapshot.principals.dropFirst()).allSatisfy { !(pkey($1) < pkey($0)) }
-            ? snapshot.principals : snapshot.principals.sorted { pkey($0) < pkey($1) }
-        platformsWithLogins = Set(snapshot.principals.filter { $0.lastLogin != .unknown }.map(\.platform))
         var accounts: [String: String] = [:]
         var customers: [String: String] = [:]
         for o in snapshot.organizations {
@@ -82,35 +68,108 @@ public struct RuleContext: Sendable {
         }
         accountOfOrganization = accounts
         customerOfTenant = customers.merging(policy.customers) { _, policy in policy }
-        definedRoles = Dictionary(
+        let definedRoles = Dictionary(
             snapshot.roles.map { ("\($0.platform.rawValue)|\($0.tenant ?? "")|\($0.name.lowercased())", $0) }, uniquingKeysWith: { a, _ in a })
-        domains = DomainModel(snapshot: snapshot, policy: policy)
+        self.definedRoles = definedRoles
+        // The three passes over every grant are independent: on two cores the domain model is built
+        // beside the principal runs and the role index.
+        // Imports come sorted by principal, so this costs one comparison per grant.
+        let grants = Self.isSortedByPrincipal(snapshot.grants)
+            ? snapshot.grants : snapshot.grants.sorted { ($0.platform, $0.principal) < ($1.platform, $1.principal) }
+        grantsByPrincipal = grants
+        let (domains, (runs, roles)) = Parallel.both(
+            { DomainModel(grants: grants, policy: policy) },
+            { (Self.principalRuns(grants), Self.roleIndex(grants, catalog, policy, definedRoles)) })
+        self.domains = domains
+        sortedPrincipals = runs
+        let principals = snapshot.principals
+        let principalsSorted = principals.indices.dropFirst().allSatisfy {
+            !((principals[$0].platform, principals[$0].key) < (principals[$0 - 1].platform, principals[$0 - 1].key))
+        }
+        principalList = principalsSorted ? principals : principals.sorted { ($0.platform, $0.key) < ($1.platform, $1.key) }
+        var withLogins: Set<Platform> = []
+        for p in principals where p.lastLogin != .unknown { withLogins.insert(p.platform) }
+        platformsWithLogins = withLogins
+        documented = roles.documented
+        capabilityCache = roles.capabilities
+        positions = roles.positions
+    }
+
+    /// Every principal with its grants, as slices of the grants sorted by principal. Fields are
+    /// compared by index rather than through keys or `zip`: copying a grant per step (a retain per
+    /// reference it holds) was a tenth of the rules' time.
+    private static func principalRuns(_ grants: [Grant]) -> [(PrincipalKey, ArraySlice<Grant>)] {
+        var runs: [(PrincipalKey, ArraySlice<Grant>)] = []
+        var start = 0
+        for i in grants.indices
+        where i + 1 == grants.count || grants[i + 1].principal != grants[i].principal || grants[i + 1].platform != grants[i].platform {
+            runs.append((PrincipalKey(platform: grants[i].platform, key: grants[i].principal), grants[start...i]))
+            start = i + 1
+        }
+        return runs
+    }
+
+    private struct RoleIndex: Sendable {
         var documented: [RoleKey: CatalogRole] = [:]
-        var caps: [RoleKey: Set<CapabilityID>] = [:]
+        var capabilities: [RoleKey: Set<CapabilityID>] = [:]
         var positions: [RoleKey: [Int]] = [:]
-        for (i, g) in snapshot.grants.enumerated() {
-            let key = RoleKey(g)
-            var fresh = false
-            positions[key, default: { fresh = true; return [] }()].append(i)
-            guard fresh else { continue }
+    }
+
+    /// Each distinct role label resolved once, with the positions of its grants.
+    private static func roleIndex(
+        _ all: [Grant], _ catalog: RoleCatalog, _ policy: Policy, _ definedRoles: [String: RoleDefinition]
+    ) -> RoleIndex {
+        var index = RoleIndex()
+        for i in all.indices {
+            let key = RoleKey(platform: all[i].platform, level: all[i].level, target: all[i].target, role: all[i].role)
+            if index.positions[key]?.append(i) != nil { continue }
+            index.positions[key] = [i]
+            let g = all[i]
             if let role = catalog.role(of: g) {
-                documented[key] = role
-                caps[key] = role.capabilities
+                index.documented[key] = role
+                index.capabilities[key] = role.capabilities
             } else if let defined = definedRoles["\(g.platform.rawValue)|\(g.target)|\(g.role.lowercased())"]
                 ?? definedRoles["\(g.platform.rawValue)||\(g.role.lowercased())"]
             {
-                caps[key] = Set(defined.permissions.flatMap { policy.permissionMap[$0] ?? [] })
+                index.capabilities[key] = Set(defined.permissions.flatMap { policy.permissionMap[$0] ?? [] })
             }
         }
-        self.documented = documented
-        capabilityCache = caps
-        self.positions = positions
+        return index
+    }
+
+    private static func isSortedByPrincipal(_ grants: [Grant]) -> Bool {
+        grants.indices.dropFirst().allSatisfy {
+            !((grants[$0].platform, grants[$0].principal) < (grants[$0 - 1].platform, grants[$0 - 1].principal))
+        }
+    }
+
+    /// Whether organization-level grants name more than one organization. Fields are read by index:
+    /// iterating grants copies each (a retain per reference it holds), which on a million
+    /// principals cost more than the test itself.
+    public static func spansSeveralOrganizations(_ grants: ArraySlice<Grant>) -> Bool {
+        var first: String?
+        for i in grants.indices where grants[i].level == .organization {
+            if let first { if grants[i].target != first { return true } } else { first = grants[i].target }
+        }
+        return false
     }
 
     /// The grants whose documented role satisfies `test` (nil: the role is not documented), in
-    /// snapshot order.
+    /// principal order.
     public func grants(ofRoles test: (CatalogRole?) -> Bool) -> [Grant] {
-        positions.filter { key, _ in test(documented[key]) }.values.flatMap { $0 }.sorted().map { snapshot.grants[$0] }
+        positions.filter { key, _ in test(documented[key]) }.values.flatMap { $0 }.sorted().map { grantsByPrincipal[$0] }
+    }
+
+    /// The positions in `grantsByPrincipal` of the grants of each role `test` accepts, role by role
+    /// (in the order of each role's first grant): for rules that read a few fields of very many
+    /// grants and should not copy them.
+    public func grantPositionsByRole(_ test: (CatalogRole?) -> Bool) -> [(role: CatalogRole?, positions: [Int])] {
+        positions.compactMap { key, at in test(documented[key]) ? (documented[key], at) : nil }.sorted { $0.1[0] < $1.1[0] }
+    }
+
+    /// The same, with the grants themselves.
+    public func grantsByRole(_ test: (CatalogRole?) -> Bool) -> [(role: CatalogRole?, grants: [Grant])] {
+        grantPositionsByRole(test).map { role, at in (role, at.map { grantsByPrincipal[$0] }) }
     }
 
     // MARK: roles and capabilities
@@ -211,23 +270,33 @@ public struct DomainModel: Sendable {
     /// Customer domain to Huntress organization id.
     public let organizationOf: [String: String]
     public let inferredDomains: Set<String>
+    /// Where (in principal order) an organization-level membership starts whose organization is not
+    /// the one its member's domain belongs to: ISO-003 visits these instead of every principal.
+    public let foreignMemberships: [Int]
 
-    init(snapshot: Snapshot, policy: Policy) {
+    init(grants: [Grant], policy: Policy) {
         var accountLevel: [String: Set<String>] = [:]
-        // domain -> org -> members. Grants come grouped by principal, so a principal's repeated
-        // memberships of one organization are skipped by remembering the last (principal, org).
-        var orgMembers: [String: [String: Int]] = [:]
-        var last: (principal: String, org: String) = ("", "")
-        for g in snapshot.grants where g.platform == .huntress {
-            if g.level == .account {
-                guard let domain = DomainModel.domain(of: g.principal) else { continue }
-                accountLevel[domain, default: []].insert(g.principal)
-            } else {
-                guard last.principal != g.principal || last.org != g.target, let domain = DomainModel.domain(of: g.principal) else { continue }
-                last = (g.principal, g.target)
-                orgMembers[domain, default: [:]][g.target, default: 0] += 1
+        // (domain, org) -> where its memberships start, flat (one hash per membership, not two).
+        // Grants come grouped by principal, so the domain is cut once per principal and a
+        // principal's repeated memberships of one organization are skipped by remembering the last
+        // (principal, org). Fields are read by index: copying each grant costs more than the rest.
+        struct DomainOrg: Hashable { let domain: String, org: String }
+        var members: [DomainOrg: [Int]] = [:]
+        var last: (principal: String, domain: String?, org: String) = ("", nil, "")
+        for i in grants.indices where grants[i].platform == .huntress {
+            if grants[i].principal != last.principal {
+                last = (grants[i].principal, DomainModel.domain(of: grants[i].principal), "")
+            }
+            guard let domain = last.domain else { continue }
+            if grants[i].level == .account {
+                accountLevel[domain, default: []].insert(last.principal)
+            } else if last.org != grants[i].target {
+                last.org = grants[i].target
+                members[DomainOrg(domain: domain, org: last.org), default: []].append(i)
             }
         }
+        var orgMembers: [String: [String: Int]] = [:]
+        for (key, at) in members { orgMembers[key.domain, default: [:]][key.org] = at.count }
         if !policy.mspDomains.isEmpty {
             mspDomains = Set(policy.mspDomains)
             mspInferred = false
@@ -255,6 +324,7 @@ public struct DomainModel: Sendable {
         }
         organizationOf = owner
         inferredDomains = inferred
+        foreignMemberships = members.filter { key, _ in owner[key.domain].map { $0 != key.org } ?? false }.values.flatMap { $0 }.sorted()
     }
 
     public static func domain(of email: String) -> String? {

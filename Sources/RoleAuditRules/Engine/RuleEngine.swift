@@ -55,23 +55,20 @@ public enum RuleEngine {
 
     public static func scan(snapshot: Snapshot, catalog: RoleCatalog, policy: Policy, now: Date) -> ScanResult {
         let context = RuleContext(snapshot: snapshot, catalog: catalog, policy: policy, now: now)
-        var findings: [Finding] = []
-        var ran: [RuleDescription] = []
-        var disabled: [String] = []
-        for rule in builtIn {
-            let d = rule.description
-            guard policy.isEnabled(d.id) else {
-                disabled.append(d.id)
-                continue
-            }
-            ran.append(d)
+        let enabled = builtIn.filter { policy.isEnabled($0.description.id) }
+        let disabled = builtIn.map { $0.description.id }.filter { !policy.isEnabled($0) }
+        // Rules are independent reads of one context, so they run on every core.
+        let perRule = Parallel.map(enabled.count) { i in
+            let d = enabled[i].description
             let severity = policy.severity(of: d.id, default: d.defaultSeverity)
-            findings += rule.init().evaluate(context).map { f in
+            return enabled[i].init().evaluate(context).map { f in
                 var f = f
                 f.severity = severity
                 return f
             }
         }
+        let ran = enabled.map { $0.description }
+        var findings = perRule.flatMap { $0 }
         findings += PolicyConflictRule.evaluate(context)
         findings = merge(findings).map(capEvidence)
         let (applied, waivers) = applyWaivers(findings, policy: policy, now: now)
@@ -103,9 +100,15 @@ public enum RuleEngine {
     static func capEvidence(_ f: Finding) -> Finding {
         guard f.evidence.count > evidenceLimit else { return f }
         var f = f
-        let more = f.evidence.count - evidenceLimit + 1
-        f.evidence = Array(f.evidence.prefix(evidenceLimit - 1)) + [.note("and \(more) more grants like these")]
+        f.evidence = capped(f.evidence, total: f.evidence.count)
         return f
+    }
+
+    /// The evidence shown for `total` items of which `first` are the first ones: within the limit,
+    /// the last slot says how many more there are. Rules with huge holder lists build only this.
+    public static func capped(_ first: [Finding.Evidence], total: Int) -> [Finding.Evidence] {
+        guard total > evidenceLimit else { return first }
+        return Array(first.prefix(evidenceLimit - 1)) + [.note("and \(total - evidenceLimit + 1) more grants like these")]
     }
 
     static func order(_ a: Finding, _ b: Finding) -> Bool {

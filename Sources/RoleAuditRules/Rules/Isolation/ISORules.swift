@@ -21,8 +21,11 @@ public struct ISO001MemberOfSeveralOrganizations: Rule {
         ])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
-        c.sortedPrincipals.compactMap { who, grants in
-            guard who.platform == .huntress, !c.policy.allowedCrossOrg.contains(who.key) else { return nil }
+        c.sortedPrincipals(on: .huntress).compactMap { who, grants in
+            // Most people sit in one organization: find a second one before building anything.
+            guard RuleContext.spansSeveralOrganizations(grants),
+                !c.policy.allowedCrossOrg.contains(who.key)
+            else { return nil }
             let org = grants.filter { $0.level == .organization }
             let orgs = Set(org.map(\.target)).sorted()
             guard orgs.count > 1 else { return nil }
@@ -82,16 +85,28 @@ public struct ISO003ForeignDomainInOrganization: Rule {
             .huntress("a@birchwood.example", "Admin", org: "10").huntress("sam@gmail.com", "User", org: "10"))])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
-        c.snapshot.grants.compactMap { g in
-            guard g.platform == .huntress, g.level == .organization, let domain = DomainModel.domain(of: g.principal),
-                let home = c.domains.organizationOf[domain], home != g.target
-            else { return nil }
-            return Finding(
-                rule: Self.description, platform: .huntress, account: c.account(of: g), organization: g.target,
-                principal: g.principal, role: g.role,
-                message: "\(g.principal) is a member of organization \(g.target) but \(domain) belongs to organization \(home)",
-                evidence: c.evidence([g]), assumptions: [c.domains.assumption(for: domain)].compactMap { $0 })
+        // Every organization-level grant of the member in that organization: a membership may hold
+        // several roles, and repeats are visited once.
+        let all = c.grantsByPrincipal
+        var seen: Set<Int> = []
+        var out: [Finding] = []
+        for start in c.domains.foreignMemberships {
+            let principal = all[start].principal, target = all[start].target
+            guard let domain = DomainModel.domain(of: principal), let home = c.domains.organizationOf[domain] else { continue }
+            var j = start
+            while j > 0, all[j - 1].platform == .huntress, all[j - 1].principal == principal { j -= 1 }
+            while j < all.count, all[j].platform == .huntress, all[j].principal == principal {
+                defer { j += 1 }
+                guard all[j].level == .organization, all[j].target == target, seen.insert(j).inserted else { continue }
+                let g = all[j]
+                out.append(Finding(
+                    rule: Self.description, platform: .huntress, account: c.account(of: g), organization: g.target,
+                    principal: g.principal, role: g.role,
+                    message: "\(g.principal) is a member of organization \(g.target) but \(domain) belongs to organization \(home)",
+                    evidence: c.evidence([g]), assumptions: [c.domains.assumption(for: domain)].compactMap { $0 }))
+            }
         }
+        return out
     }
 }
 

@@ -1,3 +1,4 @@
+import RoleAuditCatalog
 import RoleAuditPolicy
 import RoleAuditModel
 
@@ -33,15 +34,13 @@ public struct LP001TooManyAdministrators: Rule {
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         var admins: [String: [Grant]] = [:]  // "platform|scope" -> grants
-        let candidates = c.grants(ofRoles: { ["Admin", "Account Admin", "Instance Administrator"].contains($0?.name ?? "") })
-        for g in candidates {
-            switch g.platform {
-            case .huntress where g.level == .account && c.documentedRole(of: g)?.name == "Admin":
-                admins["huntress|\(g.target)", default: []].append(g)
-            case .cortexXDR where ["Account Admin", "Instance Administrator"].contains(c.documentedRole(of: g)?.name ?? ""):
-                admins["cortex-xdr|\(g.target)", default: []].append(g)
-            default: break
-            }
+        let full: (CatalogRole?) -> Bool = { role in
+            guard let role else { return false }
+            return role.platform == .huntress ? role.level == .account && role.name == "Admin"
+                : ["Account Admin", "Instance Administrator"].contains(role.name)
+        }
+        for (_, grants) in c.grantsByRole(full) {
+            for g in grants { admins["\(g.platform.rawValue)|\(g.target)", default: []].append(g) }
         }
         let limit = c.policy.maxFullAdmins
         return admins.keys.sorted().compactMap { key in

@@ -26,8 +26,8 @@ public struct LP002DormantPrivilegedUser: Rule {
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         let limit = TimeInterval(c.policy.dormantDays) * 86_400
-        return c.sortedPrincipals.flatMap { who, grants -> [Finding] in
-            guard c.platformsWithLogins.contains(who.platform), let p = c.principal(who.key, on: who.platform), case .at(let last) = p.lastLogin, c.now.timeIntervalSince(last) > limit
+        return c.platformsWithLogins.sorted().flatMap { c.sortedPrincipals(on: $0) }.flatMap { who, grants -> [Finding] in
+            guard let p = c.principal(who.key, on: who.platform), case .at(let last) = p.lastLogin, c.now.timeIntervalSince(last) > limit
             else { return [] }
             let days = Int(c.now.timeIntervalSince(last) / 86_400)
             return Dictionary(grouping: grants.filter(c.isPrivileged), by: \.target).sorted { $0.key < $1.key }.map { tenant, gs in

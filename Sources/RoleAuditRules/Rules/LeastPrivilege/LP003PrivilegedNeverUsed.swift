@@ -20,8 +20,8 @@ public struct LP003PrivilegedNeverUsed: Rule {
         ])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
-        c.sortedPrincipals.flatMap { who, grants -> [Finding] in
-            guard c.platformsWithLogins.contains(who.platform), let p = c.principal(who.key, on: who.platform), p.lastLogin == .never else { return [] }
+        c.platformsWithLogins.sorted().flatMap { c.sortedPrincipals(on: $0) }.flatMap { who, grants -> [Finding] in
+            guard let p = c.principal(who.key, on: who.platform), p.lastLogin == .never else { return [] }
             return Dictionary(grouping: grants.filter(c.isPrivileged), by: \.target).sorted { $0.key < $1.key }.map { tenant, gs in
                 Finding(
                     rule: Self.description, platform: who.platform, tenant: who.platform == .cortexXDR ? tenant : nil,
