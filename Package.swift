@@ -59,7 +59,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "RoleAuditReports", dependencies: ["RoleAuditModel", "RoleAuditRules"]),
+        .target(
+            name: "RoleAuditReports", dependencies: ["RoleAuditModel", "RoleAuditCatalog", "RoleAuditRules"],
+            // The report's stylesheet and script, inlined into report.html (no file beside it to lose).
+            resources: [.embedInCode("HTML/Resources/report.css"), .embedInCode("HTML/Resources/report.js")]),
         .target(
             name: "RoleAuditKit",
             dependencies: [

@@ -11,7 +11,7 @@ public struct ScanOptions: Sendable {
     public var paths: [String]
     public var policyPath: String?
     public var output: String = "reports"
-    public var formats: [ReportFormat] = [.json]
+    public var formats: [ReportFormat] = ReportFormat.allCases
     /// nil: never fail on findings.
     public var failOn: Severity? = .high
     public var now: Date
@@ -54,6 +54,16 @@ public enum Scanner {
             summary: summary(result, written: written, failing: failing, options: options, exit: exit))
     }
 
+    /// A message quoting an export can hold escape sequences that would drive the terminal:
+    /// control characters are shown as `[U+001B]` instead.
+    static func terminalSafe(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            if u.value < 0x20 || (0x7F...0x9F).contains(u.value) { out += String(format: "[U+%04X]", u.value) } else { out.unicodeScalars.append(u) }
+        }
+        return out
+    }
+
     public static func loadPolicy(_ path: String?, catalog: RoleCatalog) throws -> Policy {
         guard let path else { return Policy() }
         let known = Set(RuleEngine.descriptions.map(\.id))
@@ -75,7 +85,7 @@ public enum Scanner {
         if !top.isEmpty {
             out += "Top findings:\n"
             for f in top {
-                out += "  \(f.severity.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)) \(f.ruleID.padding(toLength: 8, withPad: " ", startingAt: 0)) \(f.message)\n"
+                out += "  \(f.severity.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)) \(f.ruleID.padding(toLength: 8, withPad: " ", startingAt: 0)) \(terminalSafe(f.message))\n"
             }
         }
         let expired = r.waivers.filter { $0.state == .expired }.map(\.id)

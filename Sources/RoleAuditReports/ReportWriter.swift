@@ -22,11 +22,15 @@ public protocol ReportWriter: Sendable {
 /// The formats `--format` accepts. Each maps to its writer through an exhaustive switch, so a
 /// format without a writer does not compile.
 public enum ReportFormat: String, CaseIterable, Sendable {
-    case json
+    case html, csv, junit, json, sarif
 
     public var writer: any ReportWriter.Type {
         switch self {
+        case .html: HTMLReportWriter.self
+        case .csv: CSVReportWriter.self
+        case .junit: JUnitReportWriter.self
         case .json: JSONReportWriter.self
+        case .sarif: SARIFReportWriter.self
         }
     }
 }

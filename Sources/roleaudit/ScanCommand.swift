@@ -21,8 +21,8 @@ struct ScanCommand: ParsableCommand {
     @Option(help: "Folder for the reports.")
     var output = "reports"
 
-    @Option(help: "Report formats, comma-separated (json).")
-    var format = "json"
+    @Option(help: "Report formats, comma-separated: html, csv, junit, json, sarif (default: all).")
+    var format = "html,csv,junit,json,sarif"
 
     @Option(name: .customLong("fail-on"), help: "Fail on open findings at or above: critical, high, medium, low, info, or never.")
     var failOn = "high"

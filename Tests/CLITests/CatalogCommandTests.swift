@@ -85,17 +85,31 @@ struct CommittedReportsTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// The README's main command, run again into a scratch folder, gives the committed bytes.
-    @Test func findingsJSONIsCurrent() throws {
+    static let reportFiles = ["report.html", "findings.csv", "entitlements.csv", "junit.xml", "findings.json", "findings.sarif"]
+
+    /// The README's main command, run again into a scratch folder, gives the committed bytes, in
+    /// every format.
+    @Test func committedReportsAreCurrent() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("roleaudit-reports-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
         let r = try Executable.run(
             ["scan", "samples/", "--policy", "samples/roleaudit.yml", "--output", out.path, "--now", "2026-11-23T00:00:00Z", "--fail-on", "never"],
             in: Self.root)
         #expect(r.status == 0, "\(r.stderr)")
-        let committed = try Data(contentsOf: Self.root.appendingPathComponent("reports/findings.json"))
-        let fresh = try Data(contentsOf: out.appendingPathComponent("findings.json"))
-        #expect(committed == fresh, "reports/findings.json is out of date: run the README's main command")
+        let written = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        #expect(written == Self.reportFiles.sorted())
+        for name in Self.reportFiles {
+            let committed = try Data(contentsOf: Self.root.appendingPathComponent("reports/\(name)"))
+            let fresh = try Data(contentsOf: out.appendingPathComponent(name))
+            #expect(committed == fresh, "reports/\(name) is out of date: run the README's main command")
+        }
+    }
+
+    /// The screenshot the README shows: a 1280x900 PNG of report.html.
+    @Test func screenshotIsCommitted() throws {
+        let png = try [UInt8](Data(contentsOf: Self.root.appendingPathComponent("reports/report.png")))
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        #expect(png.count > 24 && Array(png[16..<24]) == [0, 0, 0x05, 0x00, 0, 0, 0x03, 0x84])
     }
 
     @Test func catalogCSVIsCurrent() throws {

@@ -24,9 +24,11 @@ struct Executable {
 
     /// Runs `roleaudit ARGS` in `directory` and collects its output. Both pipes are drained while
     /// the process runs, so a large output cannot deadlock it.
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+    static func run(
+        _ arguments: [String], executable: URL = url, in directory: URL? = nil, environment: [String: String] = [:]
+    ) throws -> Result {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }

@@ -25,6 +25,8 @@ public struct ScanResult: Sendable {
     public let rules: [RuleDescription]
     public let disabledRules: [String]
     public let catalogVersion: String
+    /// The catalog the scan judged against: reports show what each grant gives.
+    public let catalog: RoleCatalog
     public let policy: Policy
     public let now: Date
     /// Checks that could not run on some input, said once (Huntress has no last login).
@@ -74,8 +76,8 @@ public enum RuleEngine {
         let (applied, waivers) = applyWaivers(findings, policy: policy, now: now)
         let limitations = snapshot.coverage.filter { $0.kind == .dataNotExported }.map(\.detail)
         return ScanResult(
-            snapshot: snapshot, findings: applied.sorted(by: order), waivers: waivers, rules: ran, disabledRules: disabled,
-            catalogVersion: catalog.version, policy: policy, now: now, limitations: Array(Set(limitations)).sorted())
+            snapshot: snapshot, findings: sortedForReports(applied), waivers: waivers, rules: ran, disabledRules: disabled,
+            catalogVersion: catalog.version, catalog: catalog, policy: policy, now: now, limitations: Array(Set(limitations)).sorted())
     }
 
     /// One finding per fingerprint: evidence of duplicates is kept.
@@ -111,11 +113,26 @@ public enum RuleEngine {
         return Array(first.prefix(evidenceLimit - 1)) + [.note("and \(total - evidenceLimit + 1) more grants like these")]
     }
 
-    static func order(_ a: Finding, _ b: Finding) -> Bool {
-        if a.severity != b.severity { return a.severity > b.severity }
-        if a.ruleID != b.ruleID { return a.ruleID < b.ruleID }
-        return (a.platform.rawValue, a.scope, a.principal ?? "", a.role ?? "", a.fingerprint)
-            < (b.platform.rawValue, b.scope, b.principal ?? "", b.role ?? "", b.fingerprint)
+    /// Most severe first, then by rule, platform, scope, principal, role and fingerprint. Sorted by
+    /// precomputed keys: comparing findings directly copied two of them per comparison, which on
+    /// 100,000 findings took longer than the rules.
+    static func sortedForReports(_ findings: [Finding]) -> [Finding] {
+        let keys = findings.map { f in
+            SortKey(severity: Severity.allCases.count - (Severity.allCases.firstIndex(of: f.severity) ?? 0), rule: f.ruleID,
+                rest: [f.platform.rawValue, f.scope, f.principal ?? "", f.role ?? "", f.fingerprint])
+        }
+        return findings.indices.sorted { keys[$0] < keys[$1] }.map { findings[$0] }
+    }
+
+    private struct SortKey: Comparable {
+        let severity: Int
+        let rule: String
+        let rest: [String]
+        static func < (a: SortKey, b: SortKey) -> Bool {
+            if a.severity != b.severity { return a.severity < b.severity }
+            if a.rule != b.rule { return a.rule < b.rule }
+            return a.rest.lexicographicallyPrecedes(b.rest)
+        }
     }
 
     static func applyWaivers(_ findings: [Finding], policy: Policy, now: Date) -> ([Finding], [WaiverReport]) {
