@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(name: "RoleAuditModel"),
@@ -63,10 +64,15 @@ let package = Package(
             name: "RoleAuditReports", dependencies: ["RoleAuditModel", "RoleAuditCatalog", "RoleAuditRules"],
             // The report's stylesheet and script, inlined into report.html (no file beside it to lose).
             resources: [.embedInCode("HTML/Resources/report.css"), .embedInCode("HTML/Resources/report.js")]),
+        // The scan history: the only module that knows SQLite (through GRDB).
+        .target(
+            name: "RoleAuditHistory",
+            dependencies: ["RoleAuditModel", "RoleAuditRules", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "RoleAuditKit",
             dependencies: [
                 "RoleAuditModel", "RoleAuditCatalog", "RoleAuditImport", "RoleAuditPolicy", "RoleAuditRules", "RoleAuditReports",
+                "RoleAuditHistory",
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),

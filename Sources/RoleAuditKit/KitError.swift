@@ -8,6 +8,8 @@ public enum KitError: Error, Equatable, CustomStringConvertible {
     case unknownPrincipal(String, suggestions: [String])
     case badInput(ImportError)
     case unknownRule(String, known: [String])
+    /// A configuration file other than the policy (a baseline, a history database) that cannot be used.
+    case configuration(file: String, problem: String)
 
     public var description: String {
         switch self {
@@ -19,12 +21,15 @@ public enum KitError: Error, Equatable, CustomStringConvertible {
             error.description
         case .unknownRule(let id, let known):
             "unknown rule '\(id)'; the rules are: \(known.joined(separator: ", "))"
+        case .configuration(let file, let problem):
+            "\(file): \(problem)"
         }
     }
 
-    /// Exit code (PRODUCT.md "Exit codes"): 2 input, 64 usage.
+    /// Exit code (PRODUCT.md "Exit codes"): 2 input, 3 configuration, 64 usage.
     public var exitCode: Int32 {
         switch self {
+        case .configuration: 3
         case .unknownRole, .unknownPrincipal, .unknownRule: 64
         case .badInput: 2
         }

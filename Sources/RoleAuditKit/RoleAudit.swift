@@ -10,6 +10,9 @@ import RoleAuditModel
 @_exported import struct RoleAuditRules.RuleDescription
 @_exported import enum RoleAuditRules.RuleEngine
 @_exported import struct RoleAuditPolicy.Policy
+@_exported import struct RoleAuditRules.Baseline
+@_exported import struct RoleAuditRules.ScanResult
+@_exported import struct RoleAuditHistory.ScanSummary
 
 /// roleaudit's library entry points. The CLI calls these and nothing below them.
 public enum RoleAudit {

@@ -2,19 +2,9 @@ import ArgumentParser
 import Foundation
 import RoleAuditKit
 
-struct ScanCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "scan",
-        abstract: "Check exports against the vendors' role documents and the policy; write reports.",
-        discussion: """
-            Exit codes: 0 passed; 1 an open finding at or above --fail-on; 2 input unreadable, malformed or \
-            incomplete; 3 policy or configuration error; 64 usage.
-            """
-    )
-
-    @Argument(help: "Export files or folders (searched recursively).")
-    var paths: [String]
-
+/// What scan, diff and baseline share: the policy, where the reports go and in which formats,
+/// the gate, the clock.
+struct ReportOptions: ParsableArguments {
     @Option(help: "Policy file (roleaudit.yml).")
     var policy: String?
 
@@ -72,21 +62,121 @@ struct ScanCommand: ParsableCommand {
         return Date()
     }
 
-    func run() throws {
+    func scanOptions(_ paths: [String]) throws -> ScanOptions {
         var options = ScanOptions(paths: paths, now: try clock())
         options.policyPath = policy
         options.output = output
         options.formats = try formats()
         options.failOn = try threshold()
         options.allowIncomplete = allowIncomplete
-        let outcome: ScanOutcome
-        do {
-            outcome = try Scanner.run(options)
-        } catch {
-            throw fail(error)
+        return options
+    }
+}
+
+/// Prints the outcome and exits with its code.
+func finish(_ body: () throws -> ScanOutcome) throws {
+    let outcome: ScanOutcome
+    do { outcome = try body() } catch { throw fail(error) }
+    print(outcome.summary, terminator: "")
+    if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+}
+
+let exitCodes = """
+    Exit codes: 0 passed; 1 an open finding at or above --fail-on; 2 input unreadable, malformed or \
+    incomplete; 3 policy or configuration error (also an unusable baseline or history); 64 usage.
+    """
+
+struct ScanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan", abstract: "Check exports against the vendors' role documents and the policy; write reports.",
+        discussion: exitCodes)
+
+    @Argument(help: "Export files or folders (searched recursively).")
+    var paths: [String]
+
+    @OptionGroup var report: ReportOptions
+
+    @Option(help: "Baseline of known findings (roleaudit baseline writes it): they are listed, but do not fail the gate.")
+    var baseline: String?
+
+    @Option(help: "SQLite history to record the scan in: findings become new or persisting, with first-seen dates and a trend.")
+    var history: String?
+
+    func run() throws {
+        var options = try report.scanOptions(paths)
+        options.baselinePath = baseline
+        options.historyPath = history
+        try finish { try Scanner.run(options) }
+    }
+}
+
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "What a change to roles does: access added, removed and changed; findings introduced and resolved.",
+        discussion: "Fails only on findings the change introduces. Writes the reports of AFTER and diff.md (for a pull-request comment). " + exitCodes)
+
+    @Argument(help: "The exports before the change (a file or folder).")
+    var before: String
+
+    @Argument(help: "The exports after the change (a file or folder).")
+    var after: String
+
+    @OptionGroup var report: ReportOptions
+
+    func run() throws {
+        let options = try report.scanOptions([after])
+        try finish { try Differ.run(before: before, after: after, options: options) }
+    }
+}
+
+struct BaselineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "baseline", abstract: "Record the current open findings, by fingerprint, as known: scan --baseline then does not fail on them.")
+
+    @Argument(help: "Export files or folders.")
+    var paths: [String]
+
+    @Option(help: "Policy file (roleaudit.yml).")
+    var policy: String?
+
+    @Option(help: "The baseline file to write.")
+    var output = "baseline.json"
+
+    @Option(help: "The time stamped in the file, ISO-8601 (default: SOURCE_DATE_EPOCH, else now).")
+    var now: String?
+
+    @Flag(name: .customLong("allow-incomplete"), help: "Do not fail when pages, groups or roles are missing from the input.")
+    var allowIncomplete = false
+
+    func run() throws {
+        var clock = ReportOptions()
+        clock.now = now
+        var options = ScanOptions(paths: paths, now: try clock.clock())
+        options.policyPath = policy
+        options.allowIncomplete = allowIncomplete
+        let written: (baseline: Baseline, exitCode: Int32)
+        do { written = try Scanner.baseline(options, to: output) } catch { throw fail(error) }
+        print("Baseline \(output): \(written.baseline.entries.count) open finding(s) recorded by fingerprint")
+        if written.exitCode != 0 {
+            printError("roleaudit: the input is incomplete (use --allow-incomplete to accept it)")
+            throw ExitCode(written.exitCode)
         }
-        print(outcome.summary, terminator: "")
-        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+}
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "List the scans a history holds, with open findings by severity, new, persisting and resolved.")
+
+    @Option(help: "The SQLite history (scan --history writes it).")
+    var db: String
+
+    @Option(help: "Output format: table, csv or json.")
+    var format: ListingFormat = .table
+
+    func run() throws {
+        do { print(try History.listing(History.scans(in: db), format: format), terminator: "") } catch { throw fail(error) }
     }
 }
 

@@ -34,7 +34,7 @@ public enum CSVReportWriter: ReportWriter {
                 .code(f.status.rawValue), .code(f.platform.rawValue), .text(f.account), .text(f.organization), .text(f.tenant),
                 .text(f.principal), .text(f.role), .text(f.message), .number(f.evidence.count),
                 .text(f.evidence.map(line).joined(separator: "\n")), .text(f.assumptions.joined(separator: "\n")),
-                .text(f.waiver), .code(f.fingerprint), .code(""),
+                .text(f.waiver), .code(f.fingerprint), .code(f.firstSeen?.iso8601 ?? ""),
             ])
         }
         return t.data
@@ -42,7 +42,7 @@ public enum CSVReportWriter: ReportWriter {
 
     static func entitlements(_ r: ScanResult) -> Data {
         var open: [String: Set<String>] = [:]
-        for f in r.findings where f.status == .open {
+        for f in r.findings where f.isOpen {
             if let p = f.principal { open["\(f.platform.rawValue)|\(p)", default: []].insert(f.ruleID) }
         }
         var t = Table(header: entitlementColumns)

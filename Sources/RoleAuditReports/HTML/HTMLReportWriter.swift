@@ -54,12 +54,14 @@ public enum HTMLReportWriter: ReportWriter {
             <p>Scan of \(r.snapshot.sources.count) export file(s) at \(h(context.generatedAt.iso8601)) by roleaudit \(h(context.toolVersion)), catalog \(h(r.catalogVersion)).</p>
             </header>
             <nav class="toc" aria-label="Sections">
-            <ul><li><a href="#summary">Summary</a></li><li><a href="#scope">Scan scope</a></li><li><a href="#findings">Findings</a></li><li><a href="#rules">Rules</a></li><li><a href="#principals">Principals</a></li><li><a href="#matrix">Access matrix</a></li><li><a href="#waivers">Waivers</a></li></ul>
+            <ul><li><a href="#summary">Summary</a></li>\(r.changes == nil ? "" : "<li><a href=\"#changes\">Access changes</a></li>")\(r.history == nil ? "" : "<li><a href=\"#history\">History</a></li>")<li><a href="#scope">Scan scope</a></li><li><a href="#findings">Findings</a></li><li><a href="#rules">Rules</a></li><li><a href="#principals">Principals</a></li><li><a href="#matrix">Access matrix</a></li><li><a href="#waivers">Waivers</a></li></ul>
             </nav>
             <main>
 
             """
         o += summary(r)
+        o += changes(r)
+        o += history(r)
         o += scope(r)
         o += findings(r)
         o += rules(r)
@@ -81,8 +83,9 @@ public enum HTMLReportWriter: ReportWriter {
     // MARK: summary
 
     static func summary(_ r: ScanResult) -> String {
-        let open = r.findings.filter { $0.status == .open }
-        let waived = r.findings.count - open.count
+        let open = r.findings.filter { $0.isOpen }
+        let waived = r.findings.filter { $0.status == .waived }.count
+        let baselined = r.findings.filter { $0.status == .baselined }.count
         var o = "<section id=\"summary\" aria-labelledby=\"summary-h\">\n<h2 id=\"summary-h\">Summary</h2>\n"
         let worst = open.map(\.severity).max()
         o += "<p class=\"verdict \(worst.map { $0 >= .high ? "fail" : "pass" } ?? "pass")\">"
@@ -93,6 +96,7 @@ public enum HTMLReportWriter: ReportWriter {
             o += "<li class=\"\(s.rawValue)\"><span class=\"n\">\(open.count(where: { $0.severity == s }))</span>\(s.rawValue)</li>\n"
         }
         o += "<li class=\"waived\"><span class=\"n\">\(waived)</span>waived</li>\n"
+        if baselined > 0 { o += "<li class=\"waived\"><span class=\"n\">\(baselined)</span>baselined</li>\n" }
         let failed = Set(open.map(\.ruleID))
         o += "<li class=\"passed\"><span class=\"n\">\(r.rules.filter { !failed.contains($0.id) }.count) / \(r.rules.count)</span>rules passed</li>\n</ul>\n"
         o += "<div class=\"grid2\">\n"
@@ -103,11 +107,11 @@ public enum HTMLReportWriter: ReportWriter {
             "Open findings by organization, account or tenant", "Where",
             byScope.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(25).map { ($0.key, $0.value) },
             note: byScope.count > 25 ? "The 25 with most findings of \(byScope.count)." : nil)
-        o += "</div>\n<table>\n<caption>Rules</caption>\n<thead><tr><th scope=\"col\">Rule</th><th scope=\"col\">Title</th><th scope=\"col\">Severity</th><th scope=\"col\" class=\"num\">Open</th><th scope=\"col\" class=\"num\">Waived</th><th scope=\"col\">Result</th></tr></thead>\n<tbody>\n"
+        o += "</div>\n<table>\n<caption>Rules</caption>\n<thead><tr><th scope=\"col\">Rule</th><th scope=\"col\">Title</th><th scope=\"col\">Severity</th><th scope=\"col\" class=\"num\">Open</th><th scope=\"col\" class=\"num\">Waived or baselined</th><th scope=\"col\">Result</th></tr></thead>\n<tbody>\n"
         let enabled = Set(r.rules.map(\.id))
         var counts: [String: (open: Int, waived: Int)] = [:]
         for f in r.findings {
-            if f.status == .open { counts[f.ruleID, default: (0, 0)].open += 1 } else { counts[f.ruleID, default: (0, 0)].waived += 1 }
+            if f.isOpen { counts[f.ruleID, default: (0, 0)].open += 1 } else { counts[f.ruleID, default: (0, 0)].waived += 1 }
         }
         for d in RuleEngine.descriptions {
             let (openCount, waivedCount) = counts[d.id] ?? (0, 0)
@@ -131,6 +135,83 @@ public enum HTMLReportWriter: ReportWriter {
         return o + (note.map { "<p class=\"note\">\(h($0))</p>\n" } ?? "")
     }
 
+    // MARK: diff and history
+
+    static func changes(_ r: ScanResult) -> String {
+        guard let c = r.changes else { return "" }
+        var o = "<section id=\"changes\" aria-labelledby=\"changes-h\">\n<h2 id=\"changes-h\">Access changes</h2>\n"
+        o += "<p>From <code>\(h(c.before))</code> to <code>\(h(c.after))</code>: \(c.changes.filter { $0.kind == .added }.count) grant(s) added, "
+            + "\(c.changes.filter { $0.kind == .removed }.count) removed, \(c.changes.filter { $0.kind == .changed }.count) changed; "
+            + "<strong>\(c.introduced.count) finding(s) introduced</strong>, \(c.resolved.count) resolved. Findings present before the change are listed as baselined and do not fail the gate.</p>\n"
+        o += "<table>\n<caption>Grants added, removed or changed, riskiest first</caption>\n<thead><tr><th scope=\"col\">Change</th><th scope=\"col\">Principal</th><th scope=\"col\">Role</th><th scope=\"col\">Where</th><th scope=\"col\">Via</th><th scope=\"col\">Risk</th><th scope=\"col\">Capabilities gained</th><th scope=\"col\">Capabilities lost</th></tr></thead>\n<tbody>\n"
+        for ch in c.changes.prefix(findingRowLimit) {
+            let g = ch.grant
+            let via: String = { guard case .group(let name, let chain) = g.path else { return "direct" }; return "group " + ([name] + chain.filter { $0 != name }).joined(separator: " > ") }()
+            o += "<tr><td>\(ch.kind.rawValue)</td><td class=\"wrap\" dir=\"auto\">\(h(g.principal))</td><td dir=\"auto\">\(h(g.role))</td><td dir=\"auto\">\(g.platform.displayName) \(h(g.target))</td><td dir=\"auto\">\(h(via))</td>"
+                + "<td\(ch.tier.map { " class=\"tier-\($0.rawValue)\"" } ?? "")>\(h(ch.tier?.rawValue ?? "unknown"))</td>"
+                + "<td class=\"wrap\"><code>\(h(ch.gained.map(\.rawValue).joined(separator: " ")))</code></td><td class=\"wrap\"><code>\(h(ch.lost.map(\.rawValue).joined(separator: " ")))</code></td></tr>\n"
+        }
+        if c.changes.isEmpty { o += "<tr><td colspan=\"8\">No grant changed.</td></tr>\n" }
+        o += "</tbody>\n</table>\n"
+        o += resolvedTable("Findings the change resolves", c.resolved)
+        return o + "</section>\n"
+    }
+
+    static func resolvedTable(_ caption: String, _ entries: [Baseline.Entry]) -> String {
+        guard !entries.isEmpty else { return "<p>\(h(caption)): none.</p>\n" }
+        var o = "<table>\n<caption>\(h(caption))</caption>\n<thead><tr><th scope=\"col\">Severity</th><th scope=\"col\">Rule</th><th scope=\"col\">Where</th><th scope=\"col\">Principal</th><th scope=\"col\">Finding</th></tr></thead>\n<tbody>\n"
+        for e in entries.prefix(findingRowLimit) {
+            o += "<tr><td>\(h(e.severity))</td><td>\(h(e.rule_id))</td><td dir=\"auto\">\(h(e.scope))</td><td class=\"wrap\" dir=\"auto\">\(h(e.principal))</td><td class=\"wrap\" dir=\"auto\">\(h(e.message))</td></tr>\n"
+        }
+        return o + "</tbody>\n</table>\n"
+    }
+
+    static func history(_ r: ScanResult) -> String {
+        guard let hist = r.history else { return "" }
+        let new = r.findings.filter { $0.status == .new }.count, persisting = r.findings.filter { $0.status == .persisting }.count
+        var o = "<section id=\"history\" aria-labelledby=\"history-h\">\n<h2 id=\"history-h\">History</h2>\n"
+        o += "<p>Scan \(hist.scan) of <code>\(h(hist.database))</code>: \(new) new, \(persisting) persisting, \(hist.resolved.count) resolved since "
+            + (hist.previous.map { h($0.iso8601) } ?? "(this is the first scan)") + ".</p>\n"
+        o += trendSVG(hist.trend)
+        let oldest = r.findings.filter { $0.isOpen && $0.firstSeen != nil }.sorted { ($0.firstSeen ?? r.now, $0.fingerprint) < ($1.firstSeen ?? r.now, $1.fingerprint) }.prefix(10)
+        if !oldest.isEmpty {
+            o += "<table>\n<caption>Oldest open findings</caption>\n<thead><tr><th scope=\"col\" class=\"num\">Age (days)</th><th scope=\"col\">First seen</th><th scope=\"col\">Severity</th><th scope=\"col\">Rule</th><th scope=\"col\">Finding</th></tr></thead>\n<tbody>\n"
+            for f in oldest {
+                let days = Int((r.now.timeIntervalSince(f.firstSeen ?? r.now) / 86_400).rounded(.down))
+                o += "<tr><td class=\"num\">\(days)</td><td>\(h(f.firstSeen?.iso8601))</td><td>\(sev(f.severity))</td><td><a href=\"#rule-\(anchor(f.ruleID))\">\(h(f.ruleID))</a></td><td class=\"wrap\" dir=\"auto\">\(h(f.message))</td></tr>\n"
+            }
+            o += "</tbody>\n</table>\n"
+        }
+        o += resolvedTable("Resolved since the previous scan", hist.resolved)
+        return o + "</section>\n"
+    }
+
+    /// Open findings by severity across scans, as an inline SVG line chart (no library, no request).
+    static func trendSVG(_ points: [HistoryReport.Point]) -> String {
+        guard !points.isEmpty else { return "" }
+        let width = 760.0, height = 220.0, left = 48.0, bottom = 30.0, top = 12.0, right = 110.0
+        let maxValue = max(1, points.flatMap { $0.open.values }.max() ?? 1)
+        let plotW = width - left - right, plotH = height - top - bottom
+        func x(_ i: Int) -> Double { points.count == 1 ? left + plotW / 2 : left + plotW * Double(i) / Double(points.count - 1) }
+        func y(_ v: Int) -> Double { top + plotH * (1 - Double(v) / Double(maxValue)) }
+        let colours: [(Severity, String)] = [(.critical, "#8b0000"), (.high, "#b3261e"), (.medium, "#8a4b00"), (.low, "#1d5b8f"), (.info, "#4a5361")]
+        var o = "<figure>\n<svg role=\"img\" aria-labelledby=\"trend-title\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\">\n"
+        o += "<title id=\"trend-title\">Open findings by severity over \(points.count) scan(s)</title>\n"
+        o += "<line x1=\"\(left)\" y1=\"\(top + plotH)\" x2=\"\(left + plotW)\" y2=\"\(top + plotH)\" stroke=\"#1b1f24\"/>\n<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(top + plotH)\" stroke=\"#1b1f24\"/>\n"
+        o += "<text x=\"\(left - 6)\" y=\"\(top + 4)\" text-anchor=\"end\" font-size=\"12\">\(maxValue)</text>\n<text x=\"\(left - 6)\" y=\"\(top + plotH)\" text-anchor=\"end\" font-size=\"12\">0</text>\n"
+        for (i, p) in points.enumerated() where i == 0 || i == points.count - 1 {
+            o += "<text x=\"\(x(i))\" y=\"\(height - 8)\" text-anchor=\"middle\" font-size=\"12\">\(h(String(p.time.iso8601.prefix(10))))</text>\n"
+        }
+        for (n, (severity, colour)) in colours.enumerated() {
+            let coords = points.enumerated().map { i, p in "\(x(i)),\(y(p.open[severity] ?? 0))" }.joined(separator: " ")
+            o += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\"\(coords)\"/>\n"
+            for (i, p) in points.enumerated() { o += "<circle cx=\"\(x(i))\" cy=\"\(y(p.open[severity] ?? 0))\" r=\"3\" fill=\"\(colour)\"/>\n" }
+            o += "<text x=\"\(left + plotW + 12)\" y=\"\(top + 14 + Double(n) * 18)\" font-size=\"12\" fill=\"\(colour)\">\(severity.rawValue): \(points.last?.open[severity] ?? 0)</text>\n"
+        }
+        o += "</svg>\n<figcaption>Open findings by severity, scan by scan (latest values on the right).</figcaption>\n</figure>\n"
+        return o
+    }
+
     // MARK: scope
 
     static func scope(_ r: ScanResult) -> String {
@@ -138,6 +219,10 @@ public enum HTMLReportWriter: ReportWriter {
         o += "<li>Catalog: \(h(r.catalogVersion)), from the vendors' documents \(r.catalog.seeds.map { "<code>\(h($0.file))</code> (\(h($0.title)))" }.joined(separator: " and ")).</li>\n"
         o += "<li>Policy: " + (r.policy.path.map { "<code>\(h($0))</code>, SHA-256 <code>\(h(r.policy.sha256))</code>" } ?? "none (defaults)") + ".</li>\n"
         if !r.disabledRules.isEmpty { o += "<li>Rules disabled by the policy: \(h(r.disabledRules.joined(separator: ", "))).</li>\n" }
+        if let b = r.baseline, r.changes == nil {
+            o += "<li>Baseline <code>\(h(b.source))</code>: \(b.matched) of \(b.entries) known findings still present (listed as baselined, not failing the gate)"
+                + (b.stale.isEmpty ? "" : "; <strong>\(b.stale.count) stale</strong> entries match nothing: \(h(b.stale.prefix(20).map { "\($0.rule_id) \($0.fingerprint)" }.joined(separator: ", ")))\(b.stale.count > 20 ? ", ..." : "")") + ".</li>\n"
+        }
         o += "<li>Input: \(r.snapshot.principals.count) principals, \(r.snapshot.grants.count) grants, \(r.snapshot.organizations.count) organizations and tenants; \(r.snapshot.isComplete ? "complete" : "<strong>incomplete</strong>").</li>\n</ul>\n"
         o += "<table>\n<caption>Inputs</caption>\n<thead><tr><th scope=\"col\">File</th><th scope=\"col\">Format</th><th scope=\"col\">Platform</th><th scope=\"col\">Account or tenant</th><th scope=\"col\" class=\"num\">Bytes</th><th scope=\"col\" class=\"num\">Records</th><th scope=\"col\">SHA-256</th></tr></thead>\n<tbody>\n"
         for s in r.snapshot.sources {
@@ -174,7 +259,7 @@ public enum HTMLReportWriter: ReportWriter {
             <label>Rule<select name="rule"><option value="">all</option>\(options(Set(shown.map(\.ruleID)).sorted()) { "\($0) \(titles[$0] ?? "")" })</select></label>
             <label>Platform<select name="platform"><option value="">all</option>\(options(Platform.allCases.map(\.rawValue)))</select></label>
             <label>Organization or tenant<select name="scope"><option value="">all</option>\(options(scopes))</select></label>
-            <label>Status<select name="status"><option value="">all</option>\(options(["open", "waived"]))</select></label>
+            <label>Status<select name="status"><option value="">all</option>\(options(Set(shown.map(\.status.rawValue)).sorted()))</select></label>
             <label>Search<input type="search" name="q" placeholder="principal, role, message"></label>
             <button type="reset">Clear</button>
             <output id="filter-count" aria-live="polite"></output>
@@ -266,7 +351,7 @@ public enum HTMLReportWriter: ReportWriter {
     /// Principals with open findings first (most findings first), then the rest by name.
     static func rankedPrincipals(_ r: ScanResult, _ entitlements: [Entitlement]) -> [(key: String, platform: Platform, grants: [Entitlement], open: Int)] {
         var open: [String: Int] = [:]
-        for f in r.findings where f.status == .open { if let p = f.principal { open["\(f.platform.rawValue)|\(p)", default: 0] += 1 } }
+        for f in r.findings where f.isOpen { if let p = f.principal { open["\(f.platform.rawValue)|\(p)", default: 0] += 1 } }
         var groups: [(key: String, platform: Platform, grants: [Entitlement], open: Int)] = []
         for e in entitlements {
             if let last = groups.last, last.key == e.grant.principal, last.platform == e.grant.platform {

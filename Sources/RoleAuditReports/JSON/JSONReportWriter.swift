@@ -52,6 +52,21 @@ public enum JSONReportWriter: ReportWriter {
         let summary: Summary
         let findings: [FindingRecord]
         let waivers: [WaiverReport]
+        @Null var baseline: BaselineInfo?
+        @Null var changes: ChangesInfo?
+        @Null var history: HistoryInfo?
+    }
+    struct BaselineInfo: Encodable { let source: String; let entries: Int; let matched: Int; let stale: [Baseline.Entry] }
+    struct ChangeRecord: Encodable {
+        let change: String; let platform: String; let principal: String; let role: String; let level: String; let target: String
+        let via: String; @Null var risk: String?; let gained: [String]; let lost: [String]; let source: Document.Source
+    }
+    struct ChangesInfo: Encodable {
+        let before: String; let after: String; let grants: [ChangeRecord]; let introduced: [String]; let resolved: [Baseline.Entry]
+    }
+    struct HistoryInfo: Encodable {
+        struct Point: Encodable { let scan: Int64; let time: String; let open: [String: Int] }
+        let database: String; let scan: Int64; @Null var previous: String?; let resolved: [Baseline.Entry]; let trend: [Point]
     }
 
     public static func render(_ result: ScanResult, context: ReportContext) throws -> [(name: String, data: Data)] {
@@ -64,7 +79,7 @@ public enum JSONReportWriter: ReportWriter {
         let titles = Dictionary((r.rules).map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
         var bySeverity: [String: Int] = Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, 0) })
         var byRule: [String: Int] = [:]
-        for f in r.findings where f.status == .open {
+        for f in r.findings where f.isOpen {
             bySeverity[f.severity.rawValue, default: 0] += 1
             byRule[f.ruleID, default: 0] += 1
         }
@@ -84,7 +99,7 @@ public enum JSONReportWriter: ReportWriter {
                 .init(id: $0.id, title: $0.title, category: $0.category.rawValue, severity: r.policy.severity(of: $0.id, default: $0.defaultSeverity).rawValue, enabled: enabled.contains($0.id))
             },
             summary: .init(
-                total: r.findings.count, open: r.findings.filter { $0.status == .open }.count,
+                total: r.findings.count, open: r.findings.filter { $0.isOpen }.count,
                 waived: r.findings.filter { $0.status == .waived }.count, by_severity: bySeverity, by_rule: byRule),
             findings: r.findings.map { f in
                 .init(
@@ -97,8 +112,27 @@ public enum JSONReportWriter: ReportWriter {
                             via: e.grant.map { g in g.path.groupName.map { "group \($0)" } ?? "direct" },
                             source: e.grant.map { .init(file: $0.provenance.file, line: $0.provenance.line, record: $0.provenance.record) })
                     },
-                    assumptions: f.assumptions, fingerprint: f.fingerprint, status: f.status.rawValue, waiver: f.waiver, first_seen: nil)
+                    assumptions: f.assumptions, fingerprint: f.fingerprint, status: f.status.rawValue, waiver: f.waiver,
+                    first_seen: f.firstSeen?.iso8601)
             },
-            waivers: r.waivers)
+            waivers: r.waivers,
+            baseline: r.baseline.map { .init(source: $0.source, entries: $0.entries, matched: $0.matched, stale: $0.stale) },
+            changes: r.changes.map { c in
+                .init(
+                    before: c.before, after: c.after,
+                    grants: c.changes.map { ch in
+                        .init(
+                            change: ch.kind.rawValue, platform: ch.grant.platform.rawValue, principal: ch.grant.principal, role: ch.grant.role,
+                            level: ch.grant.level.rawValue, target: ch.grant.target, via: ch.grant.path.groupName.map { "group \($0)" } ?? "direct",
+                            risk: ch.tier?.rawValue, gained: ch.gained.map(\.rawValue), lost: ch.lost.map(\.rawValue),
+                            source: .init(file: ch.grant.provenance.file, line: ch.grant.provenance.line, record: ch.grant.provenance.record))
+                    },
+                    introduced: c.introduced.map(\.fingerprint), resolved: c.resolved)
+            },
+            history: r.history.map { h in
+                .init(
+                    database: h.database, scan: h.scan, previous: h.previous?.iso8601, resolved: h.resolved,
+                    trend: h.trend.map { p in .init(scan: p.scan, time: p.time.iso8601, open: Dictionary(uniqueKeysWithValues: p.open.map { ($0.key.rawValue, $0.value) })) })
+            })
     }
 }

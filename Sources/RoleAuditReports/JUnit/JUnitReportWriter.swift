@@ -50,7 +50,11 @@ public enum JUnitReportWriter: ReportWriter {
                     names.insert(name)
                 }
                 let body: String
-                if f.status == .waived {
+                if f.status == .baselined {
+                    skipped += 1
+                    let source = r.baseline.map { r.changes == nil ? "in the baseline \($0.source)" : "already present before the change (\($0.source))" } ?? "baselined"
+                    body = "<skipped message=\"\(Text.xmlEscaped(Text.oneLine("known finding: \(source)"), attribute: true))\"/>"
+                } else if f.status == .waived {
                     skipped += 1
                     let reason = r.waivers.first { $0.id == f.waiver }.map { "waiver \($0.id): \($0.reason) (owner \($0.owner), expires \($0.expires))" } ?? "waived"
                     body = "<skipped message=\"\(Text.xmlEscaped(Text.oneLine(reason), attribute: true))\"/>"

@@ -42,6 +42,7 @@ public enum SARIFReportWriter: ReportWriter {
         let ruleId: String; let ruleIndex: Int?; let level: String; let kind: String; let message: Message
         let locations: [Location]; let partialFingerprints: [String: String]; let properties: ResultProperties
         let suppressions: [Suppression]?
+        let baselineState: String?
     }
     struct ResultProperties: Encodable {
         let severity: String; let platform: String; let scope: String; let principal: String?; let role: String?; let assumptions: [String]
@@ -105,7 +106,8 @@ public enum SARIFReportWriter: ReportWriter {
                 properties: .init(severity: f.severity.rawValue, platform: f.platform.rawValue, scope: f.scope, principal: f.principal, role: f.role, assumptions: f.assumptions),
                 suppressions: f.status == .waived
                     ? [Suppression(kind: "external", status: "accepted", justification: waiver.map { "waiver \($0.id): \($0.reason) (owner \($0.owner), expires \($0.expires))" } ?? "waived")]
-                    : nil)
+                    : f.status == .baselined ? [Suppression(kind: "external", status: "accepted", justification: "known finding: in the baseline \(r.baseline?.source ?? "")")] : nil,
+                baselineState: f.status == .baselined ? "unchanged" : f.status == .persisting ? "unchanged" : f.status == .new || r.changes != nil ? "new" : nil)
         }
         return Log(runs: [Run(
             tool: .init(driver: .init(

@@ -4,7 +4,9 @@ import RoleAuditModel
 
 /// One problem found: what, where, who, why, and the grants that prove it.
 public struct Finding: Codable, Sendable, Hashable {
-    public enum Status: String, Codable, Sendable { case open, waived }
+    /// `open` without history; `new` or `persisting` with it. `waived` by a policy waiver;
+    /// `baselined` when a baseline (or, in a diff, the state before the change) already held it.
+    public enum Status: String, Codable, Sendable { case open, new, persisting, waived, baselined }
 
     public struct Evidence: Codable, Sendable, Hashable {
         public var grant: Grant?
@@ -28,6 +30,11 @@ public struct Finding: Codable, Sendable, Hashable {
     public var status: Status = .open
     public var waiver: String?
     public var fingerprint: String = ""
+    /// When history first recorded this finding (nil without history).
+    public var firstSeen: Date?
+
+    /// Open findings fail the gate; waived and baselined ones are reported but do not.
+    public var isOpen: Bool { status == .open || status == .new || status == .persisting }
 
     public init(
         rule: RuleDescription, platform: Platform, account: String? = nil, organization: String? = nil,

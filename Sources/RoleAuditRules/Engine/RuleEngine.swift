@@ -31,6 +31,50 @@ public struct ScanResult: Sendable {
     public let now: Date
     /// Checks that could not run on some input, said once (Huntress has no last login).
     public let limitations: [String]
+    /// With `--baseline` (or in a diff): what the baseline held and which entries are stale.
+    public var baseline: BaselineReport?
+    /// In a diff: how access changed between the two exports, and the findings it resolved.
+    public var changes: AccessChanges?
+    /// With `--history`: this scan's place in the history.
+    public var history: HistoryReport?
+
+    /// The same result with other findings (their statuses changed by a baseline or history).
+    public func with(findings: [Finding]) -> ScanResult {
+        var r = ScanResult(
+            snapshot: snapshot, findings: findings, waivers: waivers, rules: rules, disabledRules: disabledRules,
+            catalogVersion: catalogVersion, catalog: catalog, policy: policy, now: now, limitations: limitations)
+        r.baseline = baseline
+        r.changes = changes
+        r.history = history
+        return r
+    }
+}
+
+/// What history says about a scan: the scans before it, findings resolved since the last one,
+/// and the trend of open findings.
+public struct HistoryReport: Sendable {
+    public struct Point: Sendable, Hashable {
+        public let scan: Int64
+        public let time: Date
+        public let open: [Severity: Int]
+        public init(scan: Int64, time: Date, open: [Severity: Int]) {
+            self.scan = scan
+            self.time = time
+            self.open = open
+        }
+    }
+    public let database: String
+    public let scan: Int64
+    public let previous: Date?
+    public let resolved: [Baseline.Entry]
+    public let trend: [Point]
+    public init(database: String, scan: Int64, previous: Date?, resolved: [Baseline.Entry], trend: [Point]) {
+        self.database = database
+        self.scan = scan
+        self.previous = previous
+        self.resolved = resolved
+        self.trend = trend
+    }
 }
 
 public enum RuleEngine {
@@ -151,7 +195,7 @@ public enum RuleEngine {
             }
             let expired = now >= w.expires
             if !expired {
-                for i in matches where out[i].status == .open {
+                for i in matches where out[i].isOpen {
                     out[i].status = .waived
                     out[i].waiver = w.id
                 }

@@ -1,0 +1,27 @@
+import Foundation
+import RoleAuditCatalog
+import RoleAuditImport
+import RoleAuditReports
+import RoleAuditRules
+
+/// `roleaudit diff BEFORE AFTER`: what a change to roles does. Both sides are scanned with the same
+/// policy; the findings of BEFORE act as the baseline of AFTER, so only what the change introduces
+/// is open (and can fail the gate), what was there already is reported as baselined, and what
+/// the change fixes is listed as resolved. Writes the usual reports of AFTER plus `diff.md`.
+public enum Differ {
+    public static func run(before: String, after: String, options: ScanOptions) throws -> ScanOutcome {
+        let catalog = try RoleCatalog.bundled()
+        let policy = try Scanner.loadPolicy(options.policyPath, catalog: catalog)
+        let old = RuleEngine.scan(snapshot: try Importer.load([before]), catalog: catalog, policy: policy, now: options.now)
+        let new = RuleEngine.scan(snapshot: try Importer.load([after]), catalog: catalog, policy: policy, now: options.now)
+        var result = RuleEngine.apply(Baseline(findings: old.findings, generatedAt: options.now.iso8601), source: before, to: new)
+        result.changes = AccessChanges.between(before: old, after: result, beforeLabel: before, afterLabel: after)
+        let context = ReportContext(toolVersion: RoleAudit.version, generatedAt: options.now)
+        let outcome = try Scanner.finish(result, options: options, extra: try DiffMarkdownWriter.render(result, context: context))
+        // Incomplete exports on either side make the comparison unreliable.
+        guard old.snapshot.isComplete || options.allowIncomplete else {
+            return ScanOutcome(result: outcome.result, written: outcome.written, exitCode: 2, summary: outcome.summary + "BEFORE is incomplete: exit 2\n")
+        }
+        return outcome
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import RoleAuditHistory
+import RoleAuditReports
+import RoleAuditRules
+
+/// `scan --history` and `roleaudit history`: the façade over the history store, mapping its
+/// errors to the configuration exit code.
+public enum History {
+    static func record(_ result: ScanResult, in path: String) throws -> ScanResult {
+        do {
+            return try HistoryStore(path: path).record(result, toolVersion: RoleAudit.version)
+        } catch let e as HistoryError {
+            throw KitError.configuration(file: e.path, problem: e.problem)
+        }
+    }
+
+    public static func scans(in path: String) throws -> [ScanSummary] {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw KitError.configuration(file: path, problem: "no history here (scan --history \(path) creates it)")
+        }
+        do {
+            return try HistoryStore(path: path).scans()
+        } catch let e as HistoryError {
+            throw KitError.configuration(file: e.path, problem: e.problem)
+        }
+    }
+
+    /// The scans as a table, CSV or JSON.
+    public static func listing(_ scans: [ScanSummary], format: ListingFormat) throws -> String {
+        let header = ["scan", "time", "inputs", "complete", "critical", "high", "medium", "low", "info", "waived", "baselined", "new", "persisting", "resolved", "policy_sha256"]
+        let rows = scans.map { s in
+            [String(s.id), s.time, String(s.inputs), s.complete ? "yes" : "no"] + s.open.map(String.init)
+                + [String(s.waived), String(s.baselined), String(s.new), String(s.persisting), String(s.resolved), s.policySHA256 ?? ""]
+        }
+        return try Tabular(columns: header, rows: rows).render(format)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import RoleAuditCatalog
+import RoleAuditModel
+
+/// How access differs between two sets of exports: grants added, removed or changed (same
+/// principal, role and place, but another path or endpoint scope), each with the capabilities the
+/// principal gains or loses at that place and the highest risk tier among them; and the findings
+/// the change introduces and resolves.
+public struct AccessChanges: Sendable {
+    public enum Kind: String, Sendable { case added, removed, changed }
+
+    public struct Change: Sendable {
+        public let kind: Kind
+        public let grant: Grant
+        /// For `changed`: the grant before.
+        public let before: Grant?
+        public let gained: [CapabilityID]
+        public let lost: [CapabilityID]
+        public let tier: RiskTier?
+    }
+
+    public let before: String
+    public let after: String
+    public let changes: [Change]
+    public let introduced: [Finding]
+    public let resolved: [Baseline.Entry]
+
+    public static func between(
+        before: ScanResult, after: ScanResult, beforeLabel: String, afterLabel: String
+    ) -> AccessChanges {
+        struct Key: Hashable { let platform: Platform, principal: String, level: Level, target: String, role: String }
+        struct Place: Hashable { let platform: Platform, principal: String, target: String }
+        func key(_ g: Grant) -> Key { Key(platform: g.platform, principal: g.principal, level: g.level, target: g.target, role: g.role) }
+        func place(_ g: Grant) -> Place { Place(platform: g.platform, principal: g.principal, target: g.target) }
+        let old = RuleContext(snapshot: before.snapshot, catalog: before.catalog, policy: before.policy, now: before.now)
+        let new = RuleContext(snapshot: after.snapshot, catalog: after.catalog, policy: after.policy, now: after.now)
+        // What each principal can do at each place, before and after.
+        func powers(_ c: RuleContext) -> [Place: Set<CapabilityID>] {
+            var out: [Place: Set<CapabilityID>] = [:]
+            for g in c.snapshot.grants { out[place(g), default: []].formUnion(c.capabilities(of: g) ?? []) }
+            return out
+        }
+        let was = powers(old), now = powers(new)
+        let beforeGrants = Dictionary(grouping: before.snapshot.grants, by: key)
+        let afterGrants = Dictionary(grouping: after.snapshot.grants, by: key)
+        var changes: [Change] = []
+        func change(_ kind: Kind, _ g: Grant, _ previous: Grant?) {
+            let p = place(g)
+            let gained = (now[p] ?? []).subtracting(was[p] ?? []).sorted()
+            let lost = (was[p] ?? []).subtracting(now[p] ?? []).sorted()
+            let moved = kind == .removed ? lost : gained
+            changes.append(Change(
+                kind: kind, grant: g, before: previous, gained: kind == .removed ? [] : gained, lost: kind == .added ? [] : lost,
+                tier: (moved.isEmpty ? Array(old.capabilities(of: g) ?? new.capabilities(of: g) ?? []) : moved)
+                    .compactMap { after.catalog.tier(of: $0) }.max()))
+        }
+        for (k, gs) in afterGrants {
+            guard let previous = beforeGrants[k] else { gs.forEach { change(.added, $0, nil) }; continue }
+            let was = Set(previous.map { "\($0.path)|\($0.scope.map { "\($0.areas.sorted { $0.key < $1.key })" } ?? "")" })
+            for g in gs where !was.contains("\(g.path)|\(g.scope.map { "\($0.areas.sorted { $0.key < $1.key })" } ?? "")") {
+                change(.changed, g, previous.first)
+            }
+        }
+        for (k, gs) in beforeGrants where afterGrants[k] == nil { gs.forEach { change(.removed, $0, nil) } }
+        changes.sort {
+            ($0.tier ?? .read, $1.grant.principal, $1.grant.target, $1.grant.role, $1.kind.rawValue)
+                > ($1.tier ?? .read, $0.grant.principal, $0.grant.target, $0.grant.role, $0.kind.rawValue)
+        }
+        let afterPrints = Set(after.findings.map(\.fingerprint))
+        return AccessChanges(
+            before: beforeLabel, after: afterLabel, changes: changes,
+            introduced: after.findings.filter(\.isOpen),
+            resolved: before.findings.filter { $0.isOpen && !afterPrints.contains($0.fingerprint) }.map(Baseline.Entry.init))
+    }
+}
