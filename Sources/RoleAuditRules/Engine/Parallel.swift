@@ -23,7 +23,9 @@ enum Parallel {
     /// Both closures, concurrently.
     static func both<A: Sendable, B: Sendable>(_ a: @Sendable () -> A, _ b: @Sendable () -> B) -> (A, B) {
         let results = map(2) { $0 == 0 ? Either<A, B>.a(a()) : Either<A, B>.b(b()) }
-        guard case .a(let x) = results[0], case .b(let y) = results[1] else { preconditionFailure("both results are always set") }
+        // Every slot is filled before concurrentPerform returns; should that ever not hold, compute
+        // again in order rather than stop.
+        guard results.count == 2, case .a(let x) = results[0], case .b(let y) = results[1] else { return (a(), b()) }
         return (x, y)
     }
 }
