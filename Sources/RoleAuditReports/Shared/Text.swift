@@ -24,6 +24,12 @@ enum Text {
 
     /// Character data: `&`, `<`, `>` escaped (and `"` for attribute values).
     static func xmlEscaped(_ s: String, attribute: Bool = false) -> String {
+        // Most text needs nothing: a byte scan is much cheaper than rebuilding it scalar by scalar.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
+            || (attribute && ($0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'"))) || $0 == 0xEF })
+        {
+            return s
+        }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for u in xmlSafe(s).unicodeScalars {
@@ -45,6 +51,11 @@ enum Text {
 
     /// HTML text and attribute values (always quoted with `"`): the same five characters.
     static func html(_ s: String) -> String {
+        if !s.utf8.contains(where: { ($0 < 0x20 && $0 != 0x0A && $0 != 0x09) || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<")
+            || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") })
+        {
+            return s
+        }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for u in s.unicodeScalars {
@@ -65,6 +76,13 @@ enum Text {
     /// One line: runs of whitespace and line breaks become one space, with a limit on length so
     /// that a 10,000-character name does not become a 10,000-character test name or message.
     static func oneLine(_ s: String, limit: Int = 400) -> String {
+        // Plain ASCII with single inner spaces is already one line.
+        let u = s.utf8
+        if u.count <= limit, u.first != 0x20, u.last != 0x20,
+            !zip(u, u.dropFirst()).contains(where: { $0 == 0x20 && $1 == 0x20 }), !u.contains(where: { $0 < 0x20 || $0 >= 0x7F })
+        {
+            return s
+        }
         var out = ""
         var space = false
         for c in s.unicodeScalars {

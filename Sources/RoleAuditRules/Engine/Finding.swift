@@ -64,7 +64,15 @@ public struct Finding: Codable, Sendable, Hashable {
     ) -> String {
         let key = [rule, platform.rawValue, account ?? "", organization ?? "", tenant ?? "", principal ?? "", role ?? ""]
             .joined(separator: "\u{1F}")
-        return SHA256.hash(data: Data(key.utf8)).prefix(10).map { String(format: "%02x", $0) }.joined()
+        // Hex by table: String(format:) per byte was a sixth of a 100,000-finding scan.
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(20)
+        for byte in SHA256.hash(data: Data(key.utf8)).prefix(10) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     /// The scope as one label: `organization 88101`, `tenant acme-prod`, `account 41207`.
