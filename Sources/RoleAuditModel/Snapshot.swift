@@ -196,6 +196,12 @@ public enum GrantPath: Codable, Sendable, Hashable {
         if case .group(let name, _) = self { return name }
         return nil
     }
+
+    /// `direct`, or the groups the grant comes through: `group SOC > Tier 2`.
+    public var label: String {
+        guard case .group(let name, let chain) = self else { return "direct" }
+        return "group " + ([name] + chain.filter { $0 != name }).joined(separator: " > ")
+    }
 }
 
 /// Principal holds role at a level over a target. Provenance says which file and record gave it.

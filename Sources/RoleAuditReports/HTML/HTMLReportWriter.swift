@@ -146,7 +146,7 @@ public enum HTMLReportWriter: ReportWriter {
         o += "<table>\n<caption>Grants added, removed or changed, riskiest first</caption>\n<thead><tr><th scope=\"col\">Change</th><th scope=\"col\">Principal</th><th scope=\"col\">Role</th><th scope=\"col\">Where</th><th scope=\"col\">Via</th><th scope=\"col\">Risk</th><th scope=\"col\">Capabilities gained</th><th scope=\"col\">Capabilities lost</th></tr></thead>\n<tbody>\n"
         for ch in c.changes.prefix(findingRowLimit) {
             let g = ch.grant
-            let via: String = { guard case .group(let name, let chain) = g.path else { return "direct" }; return "group " + ([name] + chain.filter { $0 != name }).joined(separator: " > ") }()
+            let via = g.path.label
             o += "<tr><td>\(ch.kind.rawValue)</td><td class=\"wrap\" dir=\"auto\">\(h(g.principal))</td><td dir=\"auto\">\(h(g.role))</td><td dir=\"auto\">\(g.platform.displayName) \(h(g.target))</td><td dir=\"auto\">\(h(via))</td>"
                 + "<td\(ch.tier.map { " class=\"tier-\($0.rawValue)\"" } ?? "")>\(h(ch.tier?.rawValue ?? "unknown"))</td>"
                 + "<td class=\"wrap\"><code>\(h(ch.gained.map(\.rawValue).joined(separator: " ")))</code></td><td class=\"wrap\"><code>\(h(ch.lost.map(\.rawValue).joined(separator: " ")))</code></td></tr>\n"
@@ -334,10 +334,7 @@ public enum HTMLReportWriter: ReportWriter {
         o += "<table>\n<thead><tr><th scope=\"col\">Evidence</th><th scope=\"col\">Role</th><th scope=\"col\">Via</th><th scope=\"col\">Source</th></tr></thead>\n<tbody>\n"
         for e in f.evidence {
             let g = e.grant
-            let via = g.map { g -> String in
-                guard case .group(let name, let chain) = g.path else { return "direct" }
-                return "group " + ([name] + chain.filter { $0 != name }).joined(separator: " > ")
-            }
+            let via = g?.path.label
             o += "<tr><td class=\"wrap\" dir=\"auto\">\(h(e.detail))</td><td dir=\"auto\">\(h(g?.role))</td><td dir=\"auto\">\(h(via))</td>"
                 + "<td class=\"wrap\">\(g.map { "<code>\(h($0.provenance.file))\($0.provenance.line.map { ":\($0)" } ?? "")</code> \(h($0.provenance.record))" } ?? "")</td></tr>\n"
         }

@@ -34,17 +34,12 @@ public enum DiffMarkdownWriter: ReportWriter {
             for ch in c.changes.prefix(rowLimit) {
                 let caps = (ch.gained.map { "+\($0.rawValue)" } + ch.lost.map { "−\($0.rawValue)" }).joined(separator: " ")
                 o += "| \(ch.kind.rawValue) | \(cell(ch.grant.principal)) | \(cell(ch.grant.role)) | \(ch.grant.platform.rawValue) \(cell(ch.grant.target)) | "
-                    + "\(cell(via(ch.grant))) | \(ch.tier?.rawValue ?? "unknown") | \(cell(caps)) |\n"
+                    + "\(cell(ch.grant.path.label)) | \(ch.tier?.rawValue ?? "unknown") | \(cell(caps)) |\n"
             }
             o += more(c.changes.count)
         }
         o += "\nThe full reports (report.html, junit.xml, findings.csv, findings.json, findings.sarif) are beside this file.\n"
         return [("diff.md", Data(o.utf8))]
-    }
-
-    static func via(_ g: Grant) -> String {
-        guard case .group(let name, let chain) = g.path else { return "direct" }
-        return "group " + ([name] + chain.filter { $0 != name }).joined(separator: " > ")
     }
 
     static func more(_ n: Int) -> String { n > rowLimit ? "\n… and \(n - rowLimit) more in the reports.\n\n" : "\n" }

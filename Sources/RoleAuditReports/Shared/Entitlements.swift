@@ -18,11 +18,7 @@ struct Entitlement: Sendable {
     var organization: String? { grant.platform == .huntress && grant.level == .organization ? grant.target : nil }
     var tenant: String? { grant.platform == .cortexXDR ? grant.target : nil }
 
-    /// `direct`, or the group path it comes through (`group SOC > Tier 2`).
-    var via: String {
-        guard case .group(let name, let chain) = grant.path else { return "direct" }
-        return "group " + ([name] + chain.filter { $0 != name }).joined(separator: " > ")
-    }
+    var via: String { grant.path.label }
 
     /// `documented`, `custom` (mapped through the policy) or `unknown`.
     var roleStatus: String { documented != nil ? "documented" : capabilitiesKnown ? "custom" : "unknown" }
