@@ -118,12 +118,6 @@ public struct HistoryStore: Sendable {
         }
     }
 
-    static func stamp(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: d)
-    }
-
     static func date(_ s: String) -> Date? { ISO8601DateFormatter().date(from: s) }
 
     private static func insert(_ result: ScanResult, _ db: Database, path: String, toolVersion: String) throws -> ScanResult {
@@ -138,7 +132,7 @@ public struct HistoryStore: Sendable {
                 before[entry.fingerprint] = (row["first_seen"], entry)
             }
         }
-        let now = stamp(result.now)
+        let now = result.now.iso8601
         var findings = result.findings
         for i in findings.indices {
             let seen = before[findings[i].fingerprint]?.firstSeen
@@ -171,7 +165,7 @@ public struct HistoryStore: Sendable {
         for f in findings {
             try insert.execute(arguments: [
                 scanID, f.fingerprint, f.ruleID, f.severity.rawValue, f.status.rawValue, f.platform.rawValue, f.scope, f.principal,
-                f.role, f.message, f.firstSeen.map(stamp) ?? now,
+                f.role, f.message, f.firstSeen?.iso8601 ?? now,
             ])
         }
         let current = Set(open.map(\.fingerprint))

@@ -10,10 +10,9 @@ import RoleAuditRules
 /// the change fixes is listed as resolved. Writes the usual reports of AFTER plus `diff.md`.
 public enum Differ {
     public static func run(before: String, after: String, options: ScanOptions) throws -> ScanOutcome {
-        let catalog = try RoleCatalog.bundled()
-        let policy = try Scanner.loadPolicy(options.policyPath, catalog: catalog)
-        let old = RuleEngine.scan(snapshot: try Importer.load([before]), catalog: catalog, policy: policy, now: options.now)
-        let new = RuleEngine.scan(snapshot: try Importer.load([after]), catalog: catalog, policy: policy, now: options.now)
+        let (catalog, policy) = try Scanner.configuration(options)
+        let old = try Scanner.evaluate([before], catalog, policy, now: options.now)
+        let new = try Scanner.evaluate([after], catalog, policy, now: options.now)
         var result = RuleEngine.apply(Baseline(findings: old.findings, generatedAt: options.now.iso8601), source: before, to: new)
         result.changes = AccessChanges.between(before: old, after: result, beforeLabel: before, afterLabel: after)
         let context = ReportContext(toolVersion: RoleAudit.version, generatedAt: options.now)

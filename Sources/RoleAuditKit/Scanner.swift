@@ -36,14 +36,23 @@ public struct ScanOutcome: Sendable {
 
 public enum Scanner {
     public static func run(_ options: ScanOptions) throws -> ScanOutcome {
-        let catalog = try RoleCatalog.bundled()
-        let policy = try loadPolicy(options.policyPath, catalog: catalog)
+        let (catalog, policy) = try configuration(options)
         let baseline = try options.baselinePath.map(loadBaseline)
-        let snapshot = try Importer.load(options.paths)
-        var result = RuleEngine.scan(snapshot: snapshot, catalog: catalog, policy: policy, now: options.now)
+        var result = try evaluate(options.paths, catalog, policy, now: options.now)
         if let baseline, let path = options.baselinePath { result = RuleEngine.apply(baseline, source: path, to: result) }
         if let path = options.historyPath { result = try History.record(result, in: path) }
         return try finish(result, options: options, extra: [])
+    }
+
+    /// The catalog and the checked policy: loaded before any export, so a policy error costs no import.
+    static func configuration(_ options: ScanOptions) throws -> (RoleCatalog, Policy) {
+        let catalog = try RoleCatalog.bundled()
+        return (catalog, try loadPolicy(options.policyPath, catalog: catalog))
+    }
+
+    /// Import the exports and run the rules.
+    static func evaluate(_ paths: [String], _ catalog: RoleCatalog, _ policy: Policy, now: Date) throws -> ScanResult {
+        RuleEngine.scan(snapshot: try Importer.load(paths), catalog: catalog, policy: policy, now: now)
     }
 
     /// Writes the reports (and `extra` files) and decides the exit code.
@@ -94,10 +103,9 @@ public enum Scanner {
 
     /// `roleaudit baseline`: the current open findings, by fingerprint, sorted and pretty-printed.
     public static func baseline(_ options: ScanOptions, to path: String) throws -> (baseline: Baseline, exitCode: Int32) {
-        let catalog = try RoleCatalog.bundled()
-        let policy = try loadPolicy(options.policyPath, catalog: catalog)
-        let snapshot = try Importer.load(options.paths)
-        let result = RuleEngine.scan(snapshot: snapshot, catalog: catalog, policy: policy, now: options.now)
+        let (catalog, policy) = try configuration(options)
+        let result = try evaluate(options.paths, catalog, policy, now: options.now)
+        let snapshot = result.snapshot
         let baseline = Baseline(findings: result.findings, generatedAt: options.now.iso8601)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -34,12 +34,3 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         }
     }
 }
-
-extension Date {
-    /// `2026-11-23T00:00:00Z`: whole seconds, UTC, as every report prints time.
-    public var iso8601: String {
-        let f = ISO8601DateFormatter()
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: self)
-    }
-}

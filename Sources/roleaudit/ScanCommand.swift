@@ -2,11 +2,46 @@ import ArgumentParser
 import Foundation
 import RoleAuditKit
 
-/// What scan, diff and baseline share: the policy, where the reports go and in which formats,
-/// the gate, the clock.
-struct ReportOptions: ParsableArguments {
+/// What every command that scans takes: the policy, the clock, and whether incomplete input is
+/// accepted.
+struct InputOptions: ParsableArguments {
     @Option(help: "Policy file (roleaudit.yml).")
     var policy: String?
+
+    @Option(help: "The scan's time, ISO-8601 (default: SOURCE_DATE_EPOCH, else now). Same input and --now, same bytes.")
+    var now: String?
+
+    @Flag(name: .customLong("allow-incomplete"), help: "Do not fail when pages, groups or roles are missing from the input.")
+    var allowIncomplete = false
+
+    func validate() throws { _ = try clock() }
+
+    func clock() throws -> Date {
+        if let now {
+            let f = ISO8601DateFormatter()
+            guard let d = f.date(from: now) ?? ISO8601DateFormatter.dateOnly.date(from: now) else {
+                throw ValidationError("--now takes an ISO-8601 time such as 2026-11-23T00:00:00Z, not '\(now)'")
+            }
+            return d
+        }
+        if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] {
+            guard let seconds = TimeInterval(epoch) else { throw ValidationError("SOURCE_DATE_EPOCH must be seconds since 1970, not '\(epoch)'") }
+            return Date(timeIntervalSince1970: seconds)
+        }
+        return Date()
+    }
+
+    func scanOptions(_ paths: [String]) throws -> ScanOptions {
+        var options = ScanOptions(paths: paths, now: try clock())
+        options.policyPath = policy
+        options.allowIncomplete = allowIncomplete
+        return options
+    }
+}
+
+/// What scan and diff add: where the reports go, in which formats, and the gate.
+struct ReportOptions: ParsableArguments {
+    @OptionGroup var input: InputOptions
 
     @Option(help: "Folder for the reports.")
     var output = "reports"
@@ -17,16 +52,9 @@ struct ReportOptions: ParsableArguments {
     @Option(name: .customLong("fail-on"), help: "Fail on open findings at or above: critical, high, medium, low, info, or never.")
     var failOn = "high"
 
-    @Option(help: "The scan's time, ISO-8601 (default: SOURCE_DATE_EPOCH, else now). Same input and --now, same bytes.")
-    var now: String?
-
-    @Flag(name: .customLong("allow-incomplete"), help: "Do not fail when pages, groups or roles are missing from the input.")
-    var allowIncomplete = false
-
     func validate() throws {
         _ = try formats()
         _ = try threshold()
-        _ = try clock()
     }
 
     func formats() throws -> [ReportFormat] {
@@ -47,28 +75,11 @@ struct ReportOptions: ParsableArguments {
         return s
     }
 
-    func clock() throws -> Date {
-        if let now {
-            let f = ISO8601DateFormatter()
-            guard let d = f.date(from: now) ?? ISO8601DateFormatter.dateOnly.date(from: now) else {
-                throw ValidationError("--now takes an ISO-8601 time such as 2026-11-23T00:00:00Z, not '\(now)'")
-            }
-            return d
-        }
-        if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] {
-            guard let seconds = TimeInterval(epoch) else { throw ValidationError("SOURCE_DATE_EPOCH must be seconds since 1970, not '\(epoch)'") }
-            return Date(timeIntervalSince1970: seconds)
-        }
-        return Date()
-    }
-
     func scanOptions(_ paths: [String]) throws -> ScanOptions {
-        var options = ScanOptions(paths: paths, now: try clock())
-        options.policyPath = policy
+        var options = try input.scanOptions(paths)
         options.output = output
         options.formats = try formats()
         options.failOn = try threshold()
-        options.allowIncomplete = allowIncomplete
         return options
     }
 }
@@ -137,24 +148,13 @@ struct BaselineCommand: ParsableCommand {
     @Argument(help: "Export files or folders.")
     var paths: [String]
 
-    @Option(help: "Policy file (roleaudit.yml).")
-    var policy: String?
+    @OptionGroup var input: InputOptions
 
     @Option(help: "The baseline file to write.")
     var output = "baseline.json"
 
-    @Option(help: "The time stamped in the file, ISO-8601 (default: SOURCE_DATE_EPOCH, else now).")
-    var now: String?
-
-    @Flag(name: .customLong("allow-incomplete"), help: "Do not fail when pages, groups or roles are missing from the input.")
-    var allowIncomplete = false
-
     func run() throws {
-        var clock = ReportOptions()
-        clock.now = now
-        var options = ScanOptions(paths: paths, now: try clock.clock())
-        options.policyPath = policy
-        options.allowIncomplete = allowIncomplete
+        let options = try input.scanOptions(paths)
         let written: (baseline: Baseline, exitCode: Int32)
         do { written = try Scanner.baseline(options, to: output) } catch { throw fail(error) }
         print("Baseline \(output): \(written.baseline.entries.count) open finding(s) recorded by fingerprint")

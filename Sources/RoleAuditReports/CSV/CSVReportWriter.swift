@@ -33,7 +33,7 @@ public enum CSVReportWriter: ReportWriter {
                 .code(f.severity.rawValue), .code(f.ruleID), .text(titles[f.ruleID] ?? ""), .code(f.category.rawValue),
                 .code(f.status.rawValue), .code(f.platform.rawValue), .text(f.account), .text(f.organization), .text(f.tenant),
                 .text(f.principal), .text(f.role), .text(f.message), .number(f.evidence.count),
-                .text(f.evidence.map(line).joined(separator: "\n")), .text(f.assumptions.joined(separator: "\n")),
+                .text(f.evidence.map(\.withSource).joined(separator: "\n")), .text(f.assumptions.joined(separator: "\n")),
                 .text(f.waiver), .code(f.fingerprint), .code(f.firstSeen?.iso8601 ?? ""),
             ])
         }
@@ -60,11 +60,6 @@ public enum CSVReportWriter: ReportWriter {
             ])
         }
         return t.data
-    }
-
-    static func line(_ e: Finding.Evidence) -> String {
-        guard let g = e.grant else { return e.detail }
-        return "\(e.detail) (\(g.provenance.file)\(g.provenance.line.map { ":\($0)" } ?? "") \(g.provenance.record))"
     }
 
     static func scopeText(_ s: Scope) -> String {

@@ -65,8 +65,9 @@ public enum HTMLReportWriter: ReportWriter {
         o += scope(r)
         o += findings(r)
         o += rules(r)
-        o += principals(r, entitlements)
-        o += matrix(r, entitlements)
+        let ranked = rankedPrincipals(r, entitlements)
+        o += principals(ranked)
+        o += matrix(ranked, entitlements)
         o += waivers(r)
         o += """
             </main>
@@ -102,7 +103,7 @@ public enum HTMLReportWriter: ReportWriter {
         o += "<div class=\"grid2\">\n"
         o += countTable("Open findings by category", "Category", RuleCategory.allCases.map { c in (c.rawValue, open.count(where: { $0.category == c })) })
         var byScope: [String: Int] = [:]
-        for f in open { byScope[where_(f), default: 0] += 1 }
+        for f in open { byScope[location(of: f), default: 0] += 1 }
         o += countTable(
             "Open findings by organization, account or tenant", "Where",
             byScope.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(25).map { ($0.key, $0.value) },
@@ -123,7 +124,7 @@ public enum HTMLReportWriter: ReportWriter {
     }
 
     /// `Huntress organization 88101`; `Cortex XDR, platform-wide` for a finding with no scope.
-    static func where_(_ f: Finding) -> String {
+    static func location(of f: Finding) -> String {
         f.organization == nil && f.account == nil && f.tenant == nil ? "\(f.platform.displayName), platform-wide" : "\(f.platform.displayName) \(f.scope)"
     }
 
@@ -346,10 +347,12 @@ public enum HTMLReportWriter: ReportWriter {
     // MARK: principals and matrix
 
     /// Principals with open findings first (most findings first), then the rest by name.
-    static func rankedPrincipals(_ r: ScanResult, _ entitlements: [Entitlement]) -> [(key: String, platform: Platform, grants: [Entitlement], open: Int)] {
+    typealias RankedPrincipal = (key: String, platform: Platform, grants: [Entitlement], open: Int)
+
+    static func rankedPrincipals(_ r: ScanResult, _ entitlements: [Entitlement]) -> [RankedPrincipal] {
         var open: [String: Int] = [:]
         for f in r.findings where f.isOpen { if let p = f.principal { open["\(f.platform.rawValue)|\(p)", default: 0] += 1 } }
-        var groups: [(key: String, platform: Platform, grants: [Entitlement], open: Int)] = []
+        var groups: [RankedPrincipal] = []
         for e in entitlements {
             if let last = groups.last, last.key == e.grant.principal, last.platform == e.grant.platform {
                 groups[groups.count - 1].grants.append(e)
@@ -360,8 +363,7 @@ public enum HTMLReportWriter: ReportWriter {
         return groups.sorted { ($1.open, $0.platform, $0.key) < ($0.open, $1.platform, $1.key) }
     }
 
-    static func principals(_ r: ScanResult, _ entitlements: [Entitlement]) -> String {
-        let ranked = rankedPrincipals(r, entitlements)
+    static func principals(_ ranked: [RankedPrincipal]) -> String {
         var o = "<section id=\"principals\" aria-labelledby=\"principals-h\">\n<h2 id=\"principals-h\">Principals and their effective access</h2>\n"
         o += "<p>What each principal can do, grant by grant: the role, where, through which path, the highest risk the role carries and the export record it comes from. <code>entitlements.csv</code> has the same rows as an access-review worksheet.</p>\n"
         if ranked.count > principalLimit {
@@ -383,10 +385,9 @@ public enum HTMLReportWriter: ReportWriter {
         return o + "</section>\n"
     }
 
-    static func matrix(_ r: ScanResult, _ entitlements: [Entitlement]) -> String {
+    static func matrix(_ ranked: [RankedPrincipal], _ entitlements: [Entitlement]) -> String {
         var o = "<section id=\"matrix\" aria-labelledby=\"matrix-h\">\n<h2 id=\"matrix-h\">Access matrix: organizations and tenants by principal</h2>\n"
         o += "<p>Each cell names the roles a principal holds there; its colour is the highest risk tier (red privileged, amber write, blue read). Account-level Huntress roles are shown under their account.</p>\n"
-        let ranked = rankedPrincipals(r, entitlements)
         var columnCount: [String: Int] = [:]
         for e in entitlements { columnCount["\(e.grant.platform.displayName) \(e.scopeLabel)", default: 0] += 1 }
         let columns = columnCount.keys.sorted().prefix(matrixColumnLimit)

@@ -50,13 +50,8 @@ public enum JUnitReportWriter: ReportWriter {
                     names.insert(name)
                 }
                 let body: String
-                if f.status == .baselined {
+                if let reason = r.suppression(of: f) {
                     skipped += 1
-                    let source = r.baseline.map { r.changes == nil ? "in the baseline \($0.source)" : "already present before the change (\($0.source))" } ?? "baselined"
-                    body = "<skipped message=\"\(Text.xmlEscaped(Text.oneLine("known finding: \(source)"), attribute: true))\"/>"
-                } else if f.status == .waived {
-                    skipped += 1
-                    let reason = r.waivers.first { $0.id == f.waiver }.map { "waiver \($0.id): \($0.reason) (owner \($0.owner), expires \($0.expires))" } ?? "waived"
                     body = "<skipped message=\"\(Text.xmlEscaped(Text.oneLine(reason), attribute: true))\"/>"
                 } else {
                     failures += 1
@@ -101,7 +96,7 @@ public enum JUnitReportWriter: ReportWriter {
     /// finding assumes, and the fingerprint (for waivers and baselines).
     static func details(_ f: Finding, _ r: ScanResult) -> String {
         var lines = [f.message, ""]
-        lines += f.evidence.map { "- " + CSVReportWriter.line($0) }
+        lines += f.evidence.map { "- " + $0.withSource }
         if !f.assumptions.isEmpty { lines += [""] + f.assumptions.map { "Assumes: \($0)" } }
         lines += ["", "Fingerprint: \(f.fingerprint)"]
         return lines.joined(separator: "\n")

@@ -99,15 +99,12 @@ public enum SARIFReportWriter: ReportWriter {
                         region: g.provenance.line.flatMap { $0 >= 1 ? Region(startLine: $0) : nil }),
                     message: .init(text: "\(g.provenance.record): \(e.detail)"))
             }
-            let waiver = r.waivers.first { $0.id == f.waiver }
             return Result(
                 ruleId: f.ruleID, ruleIndex: ruleIndex[f.ruleID], level: level(f.severity), kind: "fail",
                 message: .init(text: f.message), locations: locations, partialFingerprints: ["roleaudit/v1": f.fingerprint],
                 properties: .init(severity: f.severity.rawValue, platform: f.platform.rawValue, scope: f.scope, principal: f.principal, role: f.role, assumptions: f.assumptions),
-                suppressions: f.status == .waived
-                    ? [Suppression(kind: "external", status: "accepted", justification: waiver.map { "waiver \($0.id): \($0.reason) (owner \($0.owner), expires \($0.expires))" } ?? "waived")]
-                    : f.status == .baselined ? [Suppression(kind: "external", status: "accepted", justification: "known finding: in the baseline \(r.baseline?.source ?? "")")] : nil,
-                baselineState: f.status == .baselined ? "unchanged" : f.status == .persisting ? "unchanged" : f.status == .new || r.changes != nil ? "new" : nil)
+                suppressions: r.suppression(of: f).map { [Suppression(kind: "external", status: "accepted", justification: $0)] },
+                baselineState: f.status == .baselined || f.status == .persisting ? "unchanged" : f.status == .new || r.changes != nil ? "new" : nil)
         }
         return Log(runs: [Run(
             tool: .init(driver: .init(

@@ -41,25 +41,16 @@ enum Entitlements {
             r.snapshot.organizations.filter { $0.platform == .huntress }.compactMap { o in o.accountID.map { (o.id, $0) } },
             uniquingKeysWith: { a, _ in a })
         let principals = Dictionary(r.snapshot.principals.map { ("\($0.platform.rawValue)|\($0.key)", $0) }, uniquingKeysWith: { a, _ in a })
-        let defined = Dictionary(
-            r.snapshot.roles.map { ("\($0.platform.rawValue)|\($0.tenant ?? "")|\($0.name.lowercased())", $0) }, uniquingKeysWith: { a, _ in a })
+        let resolver = RoleResolver(snapshot: r.snapshot, catalog: r.catalog, policy: r.policy)
         struct Resolved { let role: CatalogRole?; let capabilities: [CapabilityID]; let tier: RiskTier?; let known: Bool }
-        var cache: [String: Resolved] = [:]
+        var cache: [RoleResolver.Key: Resolved] = [:]
         return r.snapshot.grants.map { g in
-            let key = "\(g.platform.rawValue)|\(g.level.rawValue)|\(g.platform == .cortexXDR ? g.target : "")|\(g.role)"
+            let key = RoleResolver.Key(g)
             let resolved: Resolved
             if let hit = cache[key] {
                 resolved = hit
             } else {
-                var caps: Set<CapabilityID>?
-                let role = r.catalog.role(of: g)
-                if let role {
-                    caps = role.capabilities
-                } else if let d = defined["\(g.platform.rawValue)|\(g.target)|\(g.role.lowercased())"]
-                    ?? defined["\(g.platform.rawValue)||\(g.role.lowercased())"]
-                {
-                    caps = Set(d.permissions.flatMap { r.policy.permissionMap[$0] ?? [] })
-                }
+                let (role, caps) = resolver.resolve(g)
                 let sorted = (caps ?? []).sorted()
                 resolved = Resolved(role: role, capabilities: sorted, tier: sorted.compactMap { r.catalog.tier(of: $0) }.max(), known: caps != nil)
                 cache[key] = resolved
@@ -80,5 +71,30 @@ extension LastLogin {
         case .never: "never"
         case .at(let d): d.iso8601
         }
+    }
+}
+
+extension ScanResult {
+    /// Why a finding does not fail the gate, in one line: its waiver, or the baseline (in a diff,
+    /// the state before the change) that knew it. Nil for an open finding.
+    func suppression(of f: Finding) -> String? {
+        switch f.status {
+        case .waived:
+            return waivers.first { $0.id == f.waiver }.map { "waiver \($0.id): \($0.reason) (owner \($0.owner), expires \($0.expires))" } ?? "waived"
+        case .baselined:
+            let source = baseline.map { changes == nil ? "in the baseline \($0.source)" : "already present before the change (\($0.source))" } ?? "baselined"
+            return "known finding: \(source)"
+        case .open, .new, .persisting:
+            return nil
+        }
+    }
+}
+
+extension Finding.Evidence {
+    /// One line of plain text: the detail and, for a grant, where the export says it
+    /// (`holds Admin (exports/memberships.json:19 memberships[1])`).
+    var withSource: String {
+        guard let g = grant else { return detail }
+        return "\(detail) (\(g.provenance.file)\(g.provenance.line.map { ":\($0)" } ?? "") \(g.provenance.record))"
     }
 }

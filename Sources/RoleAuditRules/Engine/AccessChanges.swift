@@ -32,15 +32,22 @@ public struct AccessChanges: Sendable {
         struct Place: Hashable { let platform: Platform, principal: String, target: String }
         func key(_ g: Grant) -> Key { Key(platform: g.platform, principal: g.principal, level: g.level, target: g.target, role: g.role) }
         func place(_ g: Grant) -> Place { Place(platform: g.platform, principal: g.principal, target: g.target) }
-        let old = RuleContext(snapshot: before.snapshot, catalog: before.catalog, policy: before.policy, now: before.now)
-        let new = RuleContext(snapshot: after.snapshot, catalog: after.catalog, policy: after.policy, now: after.now)
-        // What each principal can do at each place, before and after.
-        func powers(_ c: RuleContext) -> [Place: Set<CapabilityID>] {
+        // Only what roles give is needed here, not a whole rule context per side.
+        let old = RoleResolver(snapshot: before.snapshot, catalog: before.catalog, policy: before.policy)
+        let new = RoleResolver(snapshot: after.snapshot, catalog: after.catalog, policy: after.policy)
+        // What each principal can do at each place, before and after (each role label resolved once).
+        func powers(_ grants: [Grant], _ resolver: RoleResolver) -> [Place: Set<CapabilityID>] {
+            var resolved: [RoleResolver.Key: Set<CapabilityID>] = [:]
             var out: [Place: Set<CapabilityID>] = [:]
-            for g in c.snapshot.grants { out[place(g), default: []].formUnion(c.capabilities(of: g) ?? []) }
+            for g in grants {
+                let key = RoleResolver.Key(g)
+                let caps = resolved[key] ?? resolver.resolve(g).capabilities ?? []
+                resolved[key] = caps
+                out[place(g), default: []].formUnion(caps)
+            }
             return out
         }
-        let was = powers(old), now = powers(new)
+        let was = powers(before.snapshot.grants, old), now = powers(after.snapshot.grants, new)
         let beforeGrants = Dictionary(grouping: before.snapshot.grants, by: key)
         let afterGrants = Dictionary(grouping: after.snapshot.grants, by: key)
         var changes: [Change] = []
@@ -51,7 +58,7 @@ public struct AccessChanges: Sendable {
             let moved = kind == .removed ? lost : gained
             changes.append(Change(
                 kind: kind, grant: g, before: previous, gained: kind == .removed ? [] : gained, lost: kind == .added ? [] : lost,
-                tier: (moved.isEmpty ? Array(old.capabilities(of: g) ?? new.capabilities(of: g) ?? []) : moved)
+                tier: (moved.isEmpty ? Array(old.resolve(g).capabilities ?? new.resolve(g).capabilities ?? []) : moved)
                     .compactMap { after.catalog.tier(of: $0) }.max()))
         }
         for (k, gs) in afterGrants {

@@ -25,8 +25,8 @@ public struct RuleContext: Sendable {
     public let accountOfOrganization: [String: String]
     /// Cortex tenant to customer: policy first, then the exports' manifests.
     public let customerOfTenant: [String: String]
-    /// Roles an export defines (custom roles), by platform, tenant and lower-cased name.
-    private let definedRoles: [String: RoleDefinition]
+    /// Documented and custom roles: what each grant's role gives.
+    public let roles: RoleResolver
     /// Each distinct (platform, level, label) of the snapshot resolved once: rules ask per grant.
     private let documented: [RoleKey: CatalogRole]
     private let capabilityCache: [RoleKey: Set<CapabilityID>]
@@ -34,20 +34,7 @@ public struct RuleContext: Sendable {
     /// visit only their grants instead of all of them.
     private let positions: [RoleKey: [Int]]
 
-    struct RoleKey: Hashable, Sendable {
-        let platform: Platform
-        let level: Level
-        let target: String
-        let role: String
-        init(_ g: Grant) { self.init(platform: g.platform, level: g.level, target: g.target, role: g.role) }
-        init(platform: Platform, level: Level, target: String, role: String) {
-            self.platform = platform
-            self.level = level
-            // Only custom roles depend on the tenant.
-            self.target = platform == .cortexXDR ? target : ""
-            self.role = role
-        }
-    }
+    typealias RoleKey = RoleResolver.Key
 
     public struct PrincipalKey: Hashable, Sendable, Comparable {
         public let platform: Platform
@@ -68,18 +55,17 @@ public struct RuleContext: Sendable {
         }
         accountOfOrganization = accounts
         customerOfTenant = customers.merging(policy.customers) { _, policy in policy }
-        let definedRoles = Dictionary(
-            snapshot.roles.map { ("\($0.platform.rawValue)|\($0.tenant ?? "")|\($0.name.lowercased())", $0) }, uniquingKeysWith: { a, _ in a })
-        self.definedRoles = definedRoles
+        let resolver = RoleResolver(snapshot: snapshot, catalog: catalog, policy: policy)
+        roles = resolver
         // The three passes over every grant are independent: on two cores the domain model is built
         // beside the principal runs and the role index.
         // Imports come sorted by principal, so this costs one comparison per grant.
         let grants = Self.isSortedByPrincipal(snapshot.grants)
             ? snapshot.grants : snapshot.grants.sorted { ($0.platform, $0.principal) < ($1.platform, $1.principal) }
         grantsByPrincipal = grants
-        let (domains, (runs, roles)) = Parallel.both(
+        let (domains, (runs, index)) = Parallel.both(
             { DomainModel(grants: grants, policy: policy) },
-            { (Self.principalRuns(grants), Self.roleIndex(grants, catalog, policy, definedRoles)) })
+            { (Self.principalRuns(grants), Self.roleIndex(grants, resolver)) })
         self.domains = domains
         sortedPrincipals = runs
         let principals = snapshot.principals
@@ -90,9 +76,9 @@ public struct RuleContext: Sendable {
         var withLogins: Set<Platform> = []
         for p in principals where p.lastLogin != .unknown { withLogins.insert(p.platform) }
         platformsWithLogins = withLogins
-        documented = roles.documented
-        capabilityCache = roles.capabilities
-        positions = roles.positions
+        documented = index.documented
+        capabilityCache = index.capabilities
+        positions = index.positions
     }
 
     /// Every principal with its grants, as slices of the grants sorted by principal. Fields are
@@ -116,23 +102,15 @@ public struct RuleContext: Sendable {
     }
 
     /// Each distinct role label resolved once, with the positions of its grants.
-    private static func roleIndex(
-        _ all: [Grant], _ catalog: RoleCatalog, _ policy: Policy, _ definedRoles: [String: RoleDefinition]
-    ) -> RoleIndex {
+    private static func roleIndex(_ all: [Grant], _ resolver: RoleResolver) -> RoleIndex {
         var index = RoleIndex()
         for i in all.indices {
             let key = RoleKey(platform: all[i].platform, level: all[i].level, target: all[i].target, role: all[i].role)
             if index.positions[key]?.append(i) != nil { continue }
             index.positions[key] = [i]
-            let g = all[i]
-            if let role = catalog.role(of: g) {
-                index.documented[key] = role
-                index.capabilities[key] = role.capabilities
-            } else if let defined = definedRoles["\(g.platform.rawValue)|\(g.target)|\(g.role.lowercased())"]
-                ?? definedRoles["\(g.platform.rawValue)||\(g.role.lowercased())"]
-            {
-                index.capabilities[key] = Set(defined.permissions.flatMap { policy.permissionMap[$0] ?? [] })
-            }
+            let (documented, capabilities) = resolver.resolve(all[i])
+            index.documented[key] = documented
+            index.capabilities[key] = capabilities
         }
         return index
     }
@@ -180,18 +158,12 @@ public struct RuleContext: Sendable {
     }
 
     /// A custom role the export defines for the grant's tenant (or platform-wide).
-    public func definedRole(of grant: Grant) -> RoleDefinition? {
-        let name = grant.role.lowercased()
-        return definedRoles["\(grant.platform.rawValue)|\(grant.target)|\(name)"] ?? definedRoles["\(grant.platform.rawValue)||\(name)"]
-    }
+    public func definedRole(of grant: Grant) -> RoleDefinition? { roles.definedRole(of: grant) }
 
     /// Capabilities a grant gives: the catalog's for a documented role, the permission map's for a
     /// custom role (nil when neither knows the role).
     public func capabilities(of grant: Grant) -> Set<CapabilityID>? {
-        if let cached = capabilityCache[RoleKey(grant)] { return cached }
-        if let role = catalog.role(of: grant) { return role.capabilities }
-        guard let defined = definedRole(of: grant) else { return nil }
-        return Set(defined.permissions.flatMap { policy.permissionMap[$0] ?? [] })
+        capabilityCache[RoleKey(grant)] ?? roles.resolve(grant).capabilities
     }
 
     public func tier(of capabilities: Set<CapabilityID>) -> RiskTier? {
@@ -233,6 +205,17 @@ public struct RuleContext: Sendable {
             return low
         }
         return sortedPrincipals[boundary { $0 < platform }..<boundary { $0 <= platform }]
+    }
+
+    /// For LP-002 and LP-003: each principal whose last login passes `test`, on the platforms whose
+    /// exports carry logins, with its privileged grants grouped by tenant (tenants sorted).
+    public func privilegedGrantsByTarget(
+        lastLogin test: (LastLogin) -> Bool
+    ) -> [(who: PrincipalKey, lastLogin: LastLogin, target: String, grants: [Grant])] {
+        platformsWithLogins.sorted().flatMap { sortedPrincipals(on: $0) }.flatMap { who, grants in
+            guard let p = principal(who.key, on: who.platform), test(p.lastLogin) else { return [(PrincipalKey, LastLogin, String, [Grant])]() }
+            return Dictionary(grouping: grants.filter(isPrivileged), by: \.target).sorted { $0.key < $1.key }.map { (who, p.lastLogin, $0.key, $0.value) }
+        }
     }
 
     /// A principal's grants: binary search over the sorted runs.

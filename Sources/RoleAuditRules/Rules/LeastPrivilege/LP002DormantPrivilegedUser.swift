@@ -26,17 +26,14 @@ public struct LP002DormantPrivilegedUser: Rule {
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         let limit = TimeInterval(c.policy.dormantDays) * 86_400
-        return c.platformsWithLogins.sorted().flatMap { c.sortedPrincipals(on: $0) }.flatMap { who, grants -> [Finding] in
-            guard let p = c.principal(who.key, on: who.platform), case .at(let last) = p.lastLogin, c.now.timeIntervalSince(last) > limit
-            else { return [] }
-            let days = Int(c.now.timeIntervalSince(last) / 86_400)
-            return Dictionary(grouping: grants.filter(c.isPrivileged), by: \.target).sorted { $0.key < $1.key }.map { tenant, gs in
-                Finding(
-                    rule: Self.description, platform: who.platform, tenant: who.platform == .cortexXDR ? tenant : nil,
-                    principal: who.key,
-                    message: "\(who.key) holds \(Set(gs.map(\.role)).sorted().joined(separator: ", ")) in \(tenant) and last signed in \(days) days ago (policy: \(c.policy.dormantDays))",
-                    evidence: c.evidence(gs))
-            }
+        let dormant: (LastLogin) -> Bool = { if case .at(let last) = $0 { c.now.timeIntervalSince(last) > limit } else { false } }
+        return c.privilegedGrantsByTarget(lastLogin: dormant).map { who, login, tenant, gs in
+            let days = if case .at(let last) = login { Int(c.now.timeIntervalSince(last) / 86_400) } else { 0 }
+            return Finding(
+                rule: Self.description, platform: who.platform, tenant: who.platform == .cortexXDR ? tenant : nil,
+                principal: who.key,
+                message: "\(who.key) holds \(Set(gs.map(\.role)).sorted().joined(separator: ", ")) in \(tenant) and last signed in \(days) days ago (policy: \(c.policy.dormantDays))",
+                evidence: c.evidence(gs))
         }
     }
 }

@@ -20,15 +20,12 @@ public struct LP003PrivilegedNeverUsed: Rule {
         ])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
-        c.platformsWithLogins.sorted().flatMap { c.sortedPrincipals(on: $0) }.flatMap { who, grants -> [Finding] in
-            guard let p = c.principal(who.key, on: who.platform), p.lastLogin == .never else { return [] }
-            return Dictionary(grouping: grants.filter(c.isPrivileged), by: \.target).sorted { $0.key < $1.key }.map { tenant, gs in
-                Finding(
-                    rule: Self.description, platform: who.platform, tenant: who.platform == .cortexXDR ? tenant : nil,
-                    principal: who.key,
-                    message: "\(who.key) holds \(Set(gs.map(\.role)).sorted().joined(separator: ", ")) in \(tenant) and has never signed in",
-                    evidence: c.evidence(gs))
-            }
+        c.privilegedGrantsByTarget(lastLogin: { $0 == .never }).map { who, _, tenant, gs in
+            Finding(
+                rule: Self.description, platform: who.platform, tenant: who.platform == .cortexXDR ? tenant : nil,
+                principal: who.key,
+                message: "\(who.key) holds \(Set(gs.map(\.role)).sorted().joined(separator: ", ")) in \(tenant) and has never signed in",
+                evidence: c.evidence(gs))
         }
     }
 }

@@ -1,0 +1,50 @@
+import RoleAuditCatalog
+import RoleAuditModel
+import RoleAuditPolicy
+
+/// What a grant's role gives: the catalog's documented role, else a custom role the export
+/// defines for the grant's tenant (or platform-wide), mapped through the policy's permission_map.
+/// One place for the rules' context, the diff and the reports' entitlements.
+public struct RoleResolver: Sendable {
+    /// A grant's role label as far as resolution depends on it: callers resolve each key once.
+    public struct Key: Hashable, Sendable {
+        let platform: Platform
+        let level: Level
+        let target: String
+        let role: String
+        public init(_ g: Grant) { self.init(platform: g.platform, level: g.level, target: g.target, role: g.role) }
+        public init(platform: Platform, level: Level, target: String, role: String) {
+            self.platform = platform
+            self.level = level
+            // Only custom roles depend on the tenant.
+            self.target = platform == .cortexXDR ? target : ""
+            self.role = role
+        }
+    }
+
+    public let catalog: RoleCatalog
+    private let permissionMap: [String: [CapabilityID]]
+    /// By platform, tenant and lower-cased name.
+    private let definedRoles: [String: RoleDefinition]
+
+    public init(snapshot: Snapshot, catalog: RoleCatalog, policy: Policy) {
+        self.catalog = catalog
+        permissionMap = policy.permissionMap
+        definedRoles = Dictionary(
+            snapshot.roles.map { ("\($0.platform.rawValue)|\($0.tenant ?? "")|\($0.name.lowercased())", $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// A custom role the export defines for the grant's tenant (or platform-wide).
+    public func definedRole(of grant: Grant) -> RoleDefinition? {
+        let name = grant.role.lowercased()
+        return definedRoles["\(grant.platform.rawValue)|\(grant.target)|\(name)"] ?? definedRoles["\(grant.platform.rawValue)||\(name)"]
+    }
+
+    /// The documented role, and the capabilities the grant gives (nil when neither the catalog nor
+    /// the export knows the role).
+    public func resolve(_ grant: Grant) -> (documented: CatalogRole?, capabilities: Set<CapabilityID>?) {
+        if let role = catalog.role(of: grant) { return (role, role.capabilities) }
+        guard let defined = definedRole(of: grant) else { return (nil, nil) }
+        return (nil, Set(defined.permissions.flatMap { permissionMap[$0] ?? [] }))
+    }
+}
