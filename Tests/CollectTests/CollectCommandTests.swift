@@ -164,6 +164,33 @@ import Testing
         #expect(Harness.identities(collectedFindings) == Harness.identities(savedFindings))
     }
 
+    /// The Cortex tenant of samples/cortex-acme-prod, collected, against its hand-saved replies
+    /// (get_users, get_roles, get_user_group, roleaudit-source.json, and the same API keys).
+    @Test func collectedCortexScansLikeTheHandSavedExports() async throws {
+        let mock = try MockCortex.samplesAcme()
+        let (server, url) = try await Harness.cortexServer(mock)
+        defer { Task { await server.stop() } }
+        let dir = try Harness.scratch()
+        let r = try await Launched.run(
+            ["collect", "cortex", "--output", dir.path, "--tenant", "acme-prod", "--customer", "Acme Dental Group", "--api-url", url.absoluteString] + scale,
+            environment: Harness.environment(cortex: mock))
+        #expect(r.status == 0, "\(r.printed)")
+        let saved = try Harness.scratch("hand-saved").appendingPathComponent("acme-prod")
+        try FileManager.default.createDirectory(at: saved, withIntermediateDirectories: true)
+        for name in ["get_users.json", "get_roles.json", "get_user_group.json", "roleaudit-source.json"] {
+            try FileManager.default.copyItem(
+                at: Harness.root.appendingPathComponent("samples/cortex-acme-prod/\(name)"), to: saved.appendingPathComponent(name))
+        }
+        let keys = Reply.json(["reply": ["DATA": mock.apiKeys, "TOTAL_COUNT": mock.apiKeys.count, "FILTER_COUNT": mock.apiKeys.count]]).body
+        try keys.write(to: saved.appendingPathComponent("get_api_keys.json"))
+        let policy = Harness.root.appendingPathComponent("samples/roleaudit.yml").path
+        let (collected, collectedFindings, _) = try await Harness.scan([dir.path], policy: policy)
+        let (handSaved, savedFindings, _) = try await Harness.scan([saved.path], policy: policy)
+        #expect(collected.status == 0 && handSaved.status == 0, "\(collected.printed) \(handSaved.printed)")
+        #expect(savedFindings.count > 5)
+        #expect(Harness.identities(collectedFindings) == Harness.identities(savedFindings))
+    }
+
     @Test func usageErrorsExit64() async throws {
         let env = Harness.environment(huntress: MockHuntress())
         let dir = try Harness.scratch()

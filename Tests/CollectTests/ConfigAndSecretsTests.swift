@@ -60,10 +60,9 @@ import Testing
         #expect(m.credentials.map(\.id) == ["cortex:acme-prod", "huntress:large", "huntress:northwind", "huntress:refused"])
         #expect(r.stderr.contains("Huntress credential 'refused' (THIRD_KEY, key fingerprint"))
 
-        // The Huntress folders (the Cortex one holds get_api_keys, which this branch's importer does not read yet).
-        let (scan, findings, reports) = try await Harness.scan(
-            ["huntress-41207", "huntress-52001", "huntress-reseller-41207", "huntress-7001"].map { out.appendingPathComponent($0).path })
-        #expect(scan.status == 0 && !findings.isEmpty, "\(scan.printed)")
+        let (scan, findings, reports) = try await Harness.scan([out.path])
+        #expect(scan.status == 2 && !findings.isEmpty, "\(scan.printed)")
+        #expect(scan.stdout.contains("INCOMPLETE"))
 
         let secrets = [reseller.key, reseller.secret, reseller.basic, large.key, large.secret, large.basic, refused.key, wrongSecret, cortex.key]
         Harness.expectNoSecrets(secrets, in: [out, reports], printed: [r.stdout, r.stderr, scan.stdout, scan.stderr])
