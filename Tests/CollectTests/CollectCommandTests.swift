@@ -7,6 +7,12 @@ import Testing
 @Suite struct CollectCommandTests {
     let scale = ["--time-scale", String(Harness.timeScale)]
 
+    /// `roleaudit collect huntress` into `dir` from the mock at `url`, with the mock's credentials.
+    func collectHuntress(_ mock: MockHuntress, _ url: URL, into dir: URL) async throws -> Launched.Output {
+        try await Launched.run(
+            ["collect", "huntress", "--output", dir.path, "--base-url", url.absoluteString] + scale, environment: Harness.environment(huntress: mock))
+    }
+
     func manifest(_ dir: URL) throws -> CollectionManifest {
         try CollectionManifest.read(dir.appendingPathComponent(CollectionManifest.fileName).path)
     }
@@ -19,8 +25,7 @@ import Testing
         defer { Task { await server.stop() } }
         await server.inject(Fault(path: "/v1/accounts/52001/memberships", times: 10, reply: .json(["errors": ["Not Found"]], status: 404)))
         let dir = try Harness.scratch()
-        let r = try await Launched.run(
-            ["collect", "huntress", "--output", dir.path, "--base-url", url.absoluteString] + scale, environment: Harness.environment(huntress: mock))
+        let r = try await collectHuntress(mock, url, into: dir)
         #expect(r.status == 2, "\(r.printed)")
         #expect(r.stderr.contains("huntress-52001: INCOMPLETE") && r.stderr.contains("404"))
         #expect(r.stdout.contains("INCOMPLETE huntress-52001"))
@@ -78,8 +83,7 @@ import Testing
 
         // The same findings as one uninterrupted collection of the same data.
         let fresh = try Harness.scratch()
-        let whole = try await Launched.run(
-            ["collect", "huntress", "--output", fresh.path, "--base-url", url.absoluteString] + scale, environment: Harness.environment(huntress: mock))
+        let whole = try await collectHuntress(mock, url, into: fresh)
         #expect(whole.status == 0)
         let (a, resumedFindings, _) = try await Harness.scan([dir.path])
         let (b, freshFindings, _) = try await Harness.scan([fresh.path])
@@ -94,8 +98,7 @@ import Testing
         let (server, url) = try await Harness.huntressServer(mock)
         defer { Task { await server.stop() } }
         let dir = try Harness.scratch()
-        let r = try await Launched.run(
-            ["collect", "huntress", "--output", dir.path, "--base-url", url.absoluteString] + scale, environment: Harness.environment(huntress: mock))
+        let r = try await collectHuntress(mock, url, into: dir)
         #expect(r.status == 0, "\(r.printed)")
         #expect(r.stdout.contains("Collected 1 scope(s): 1 complete, 0 incomplete; 1275 record(s), 6 request(s), 0 retries"))
 
@@ -153,8 +156,7 @@ import Testing
         let (server, url) = try await Harness.huntressServer(mock)
         defer { Task { await server.stop() } }
         let dir = try Harness.scratch()
-        let r = try await Launched.run(
-            ["collect", "huntress", "--output", dir.path, "--base-url", url.absoluteString] + scale, environment: Harness.environment(huntress: mock))
+        let r = try await collectHuntress(mock, url, into: dir)
         #expect(r.status == 0, "\(r.printed)")
         let policy = Harness.root.appendingPathComponent("samples/roleaudit.yml").path
         let (collected, collectedFindings, _) = try await Harness.scan([dir.path], policy: policy)
