@@ -115,8 +115,9 @@ public enum Collector {
             guard tenants.insert(t.tenant).inserted else { throw CollectError.usage("the tenant \(t.tenant) is named twice") }
         }
         var names = Set<String>()
-        for name in request.huntress.map({ "huntress:\($0.credential.name)" }) {
-            guard names.insert(name).inserted else { throw CollectError.usage("two Huntress credentials are both named '\(name.dropFirst(9))'") }
+        for name in request.huntress.map(\.credential.name) {
+            try checkFolderName(name, "Huntress credential name")
+            guard names.insert(name).inserted else { throw CollectError.usage("two Huntress credentials are both named '\(name)'") }
         }
     }
 

@@ -52,8 +52,9 @@ struct CollectOptions: ParsableArguments {
 /// The environment as the commands read credentials from it.
 private var environment: [String: String] { ProcessInfo.processInfo.environment }
 
-/// Runs the async collection to the end from the synchronous command, and maps its errors to
-/// their exit codes.
+/// Runs the async collection to the end from the synchronous command (the root command is
+/// synchronous, and argument-parser runs an async subcommand only under an async root), and maps
+/// its errors to their exit codes. The main thread waits; the collection runs on the pool.
 private func collecting(_ body: @escaping @Sendable () async throws -> CollectOutcome) throws -> CollectOutcome {
     let done = DispatchSemaphore(value: 0)
     nonisolated(unsafe) var result: Result<CollectOutcome, any Error> = .failure(CancellationError())
@@ -62,12 +63,7 @@ private func collecting(_ body: @escaping @Sendable () async throws -> CollectOu
         done.signal()
     }
     done.wait()
-    do {
-        return try result.get()
-    } catch let e as CollectError {
-        printError("roleaudit collect: \(e)")
-        throw ExitCode(e.exitCode)
-    }
+    return try usage { try result.get() }
 }
 
 /// Parses a user's URL option, or says what is wrong (exit 64).
