@@ -120,6 +120,37 @@ import Testing
         #expect(await server.requests.filter { $0.path == "/v1/memberships" }.count == 3)
     }
 
+    /// A redirect would carry the credential to whatever address it names: refused, not followed.
+    @Test func redirectIsNotFollowed() async throws {
+        let elsewhere = try MockServer { _ in .json(["organizations": [], "pagination": [:]]) }
+        let other = try await elsewhere.start()
+        defer { Task { await elsewhere.stop() } }
+        let mock = MockHuntress.large(count: 5)
+        let (server, url) = try await Harness.huntressServer(mock)
+        defer { Task { await server.stop() } }
+        await server.inject(Fault(path: "/v1/organizations", times: 10, reply: Reply(status: 302, headers: ["Location": "\(other.absoluteString)/v1/organizations"], body: Data())))
+        let dir = try Harness.scratch()
+        let (outcome, _) = try await Harness.collect(into: dir, huntress: [HuntressTarget(credential: Harness.credential(mock), baseURL: url)])
+        #expect(outcome.exitCode == 2)
+        let scope = try Harness.scope(outcome, "huntress-7001")
+        #expect(scope.reason?.contains("a redirect to 127.0.0.1, which is not followed") == true, "\(scope.reason ?? "")")
+        #expect(scope.requests.last?.attempts == 1)
+        #expect(await elsewhere.requests.isEmpty)
+    }
+
+    /// A server that echoes the secret back: that response is not written anywhere.
+    @Test func responseHoldingTheSecretIsNotWritten() async throws {
+        let mock = MockHuntress.large(count: 5)
+        let (server, url) = try await Harness.huntressServer(mock)
+        defer { Task { await server.stop() } }
+        await server.inject(Fault(path: "/v1/memberships", times: 1, reply: .json(["memberships": [], "debug": "auth was \(mock.key):\(mock.secret)"])))
+        let dir = try Harness.scratch()
+        let (outcome, lines) = try await Harness.collect(into: dir, huntress: [HuntressTarget(credential: Harness.credential(mock), baseURL: url)])
+        #expect(outcome.exitCode == 2)
+        #expect(try Harness.scope(outcome, "huntress-7001").reason?.contains("the response holds the credential's secret; it was not written") == true)
+        Harness.expectNoSecrets([mock.secret, mock.key], in: [dir], printed: lines + [outcome.summary])
+    }
+
     @Test func refusedCredentialIsNamedNotRetriedAndNeverPrinted() async throws {
         var mock = MockHuntress.large(count: 5)
         let (server, url) = try await Harness.huntressServer(mock)
