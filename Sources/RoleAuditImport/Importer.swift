@@ -21,7 +21,9 @@ public enum Importer {
             let tenant = manifest?.tenant ?? Importer.folderName(folder)
             try read(path, tenant: tenant, customer: manifest?.customer, builder: builder)
         }
-        return builder.build()
+        var snapshot = builder.build()
+        try CollectionManifest.verify(paths, into: &snapshot)
+        return snapshot
     }
 
     static func folderName(_ folder: String) -> String {
@@ -56,7 +58,7 @@ public enum Importer {
                 }
                 let full = (path as NSString).appendingPathComponent(relative)
                 var sub: ObjCBool = false
-                guard fm.fileExists(atPath: full, isDirectory: &sub), !sub.boolValue, name != manifestName,
+                guard fm.fileExists(atPath: full, isDirectory: &sub), !sub.boolValue, name != manifestName, name != CollectionManifest.fileName,
                     exportExtensions.contains((name as NSString).pathExtension.lowercased())
                 else { continue }
                 out.insert(full)

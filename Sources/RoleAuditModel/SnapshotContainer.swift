@@ -41,6 +41,14 @@ public struct CoverageIssue: Codable, Sendable, Hashable, Comparable {
         case foreignOrganization = "foreign-organization"
         /// The export carries no data for a check (Huntress has no last login): informational.
         case dataNotExported = "data-not-exported"
+        /// `roleaudit collect` marked a scope incomplete or was interrupted (`roleaudit-collection.json`).
+        case collectionIncomplete = "collection-incomplete"
+        /// A file the collection manifest lists is not there.
+        case collectedFileMissing = "collected-file-missing"
+        /// A collected file's SHA-256 differs from the one the manifest recorded.
+        case collectedFileChanged = "collected-file-changed"
+        /// A file in a collected scope's folder that the collection did not write.
+        case collectedFileUnlisted = "collected-file-unlisted"
     }
 
     public var kind: Kind

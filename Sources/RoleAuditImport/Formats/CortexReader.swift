@@ -6,7 +6,7 @@ import RoleAuditModel
 /// `users`/`group_type`). Platform IAM API (`data` + `metadata`): users, roles, user groups, and a
 /// scope object. The shape is told from the first element's members, never from the file name.
 struct CortexReader {
-    enum Shape: String { case users, roles, groups, scope }
+    enum Shape: String { case users, roles, groups, scope, apiKeys = "api_keys" }
 
     let context: ImportContext
     private(set) var shape: Shape?
@@ -33,7 +33,7 @@ struct CortexReader {
             }
         case .users: try user(e, provenance)
         case .groups: try group(e, provenance)
-        case .scope: throw e.error("a user, role or group record")
+        case .scope, .apiKeys: throw e.error("a user, role or group record")
         }
     }
 
@@ -155,6 +155,11 @@ struct CortexReader {
     mutating func replyObject(_ e: Element) throws {
         guard case .object = e.value else { throw e.error("a list or an object for \"reply\"") }
         family = "legacy"
+        if CortexAPIKeys.recognises(e) {
+            shape = .apiKeys
+            singleRecords += try CortexAPIKeys(context: context).read(e)
+            return
+        }
         for (i, item) in try e.array("data").enumerated() {
             let p = Provenance(file: context.path, collection: "reply.data", index: i)
             if shape == nil { shape = try detect(item) }

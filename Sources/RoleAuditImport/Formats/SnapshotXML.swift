@@ -106,9 +106,15 @@ enum SnapshotXML {
                     platform: try platform(), principal: try required("principal"), role: try required("role"), level: level,
                     target: try required("target"), group: attribute(n, "group"), scope: scope.isEmpty ? nil : scope,
                     created_at: attribute(n, "created-at"))]
+            case "api-key":
+                document.api_keys = (document.api_keys ?? []) + [.init(
+                    platform: try attribute(n, "platform").map { _ in try platform() }, tenant: try required("tenant"),
+                    id: try required("id"), roles: children("role"), created_by: attribute(n, "created-by"),
+                    created_at: attribute(n, "created-at"), expires: attribute(n, "expires"), comment: attribute(n, "comment"),
+                    user_name: attribute(n, "user-name"), security_level: attribute(n, "security-level"))]
             default:
                 throw ImportError.invalid(
-                    at, expected: "<account>, <organization>, <principal>, <role>, <group> or <grant>", found: "<\(element)>")
+                    at, expected: "<account>, <organization>, <principal>, <role>, <group>, <grant> or <api-key>", found: "<\(element)>")
             }
         }
         return (document, lines)
