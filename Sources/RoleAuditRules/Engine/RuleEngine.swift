@@ -79,7 +79,8 @@ public struct HistoryReport: Sendable {
 
 public enum RuleEngine {
     /// Every built-in rule, in id order. A rule missing here is a rule that never runs: the test
-    /// suite checks the list against PRODUCT.md's ids.
+    /// suite checks the list against PRODUCT.md's ids, the README's rule table (both ways) and the
+    /// rule files (Rules/<Category>/<ID><Name>.swift).
     public static let builtIn: [any Rule.Type] = [
         LP001TooManyAdministrators.self, LP002DormantPrivilegedUser.self, LP003PrivilegedNeverUsed.self,
         LP004MachineRoleOnHuman.self, LP005RedundantGrant.self, LP006PrivilegedLocalAccount.self,
