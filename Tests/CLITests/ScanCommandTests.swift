@@ -37,9 +37,9 @@ struct ScanCommandTests {
         let expected: [String: Set<String>] = [
             "LP-001": ["41207"], "LP-002": ["old.admin@acmedental.com"], "LP-003": ["backup.admin@acmedental.com"],
             "LP-004": ["scanner-bot@acmedental.com"],
-            "LP-005": ["devlead@birchwoodlaw.com", "nora.fischer@acmedental.com", "soc1@northwind-msp.com", "soc2@northwind-msp.com"],
+            "LP-005": ["devlead@birchwoodlaw.com", "nora.fischer@acmedental.com", "soc2@northwind-msp.com"],
             "LP-006": ["backup.admin@acmedental.com"], "LP-007": ["kim.nguyen@secureops-consulting.com", "sam.contractor@gmail.com"],
-            "LP-008": ["jess.alvarez@northwind-msp.com"], "SOD-001": ["tom.keller@northwind-msp.com"],
+            "LP-008": ["jess.alvarez@northwind-msp.com", "41207"], "SOD-001": ["tom.keller@northwind-msp.com"],
             "SOD-002": ["provisioning@northwind-msp.com"], "SOD-003": ["devlead@birchwoodlaw.com"], "SOD-004": ["compliance@acmedental.com"],
             "ISO-001": ["sam.contractor@gmail.com"], "ISO-002": ["it.manager@acmedental.com"], "ISO-003": ["j.reyes@birchwoodlaw.com"],
             "ISO-004": ["branch.tech@acmedental.com"], "ISO-005": ["kim.nguyen@secureops-consulting.com"], "ISO-006": ["52001"],

@@ -72,9 +72,14 @@ public struct ExampleSnapshot: Sendable {
         return s
     }
 
-    public func coverage(_ kind: CoverageIssue.Kind, _ detail: String, platform: Platform = .cortexXDR, scope: String = "t1") -> Self {
+    public func coverage(
+        _ kind: CoverageIssue.Kind, _ detail: String, platform: Platform = .cortexXDR, scope: String = "t1", principal: String? = nil,
+        reference: String? = nil, index: Int? = nil
+    ) -> Self {
         var s = self
-        s.snapshot.coverage.append(CoverageIssue(kind: kind, platform: platform, scope: scope, file: "example", detail: detail))
+        s.snapshot.coverage.append(CoverageIssue(
+            kind: kind, platform: platform, scope: scope, file: "example", detail: detail, principal: principal, reference: reference,
+            record: index.map { Provenance(file: "example", collection: "memberships", index: $0, line: $0 + 2) }))
         return s
     }
 
@@ -89,6 +94,9 @@ public struct ExampleSnapshot: Sendable {
     }
 
     private mutating func addPrincipal(_ p: Principal) {
-        if !snapshot.principals.contains(where: { $0.key == p.key && $0.platform == p.platform }) { snapshot.principals.append(p) }
+        guard !snapshot.principals.contains(where: { $0.key == p.key && $0.platform == p.platform }) else { return }
+        var p = p
+        p.source = p.source ?? Provenance(file: "example", collection: "users", index: snapshot.principals.count)
+        snapshot.principals.append(p)
     }
 }

@@ -107,10 +107,10 @@ public enum RuleEngine {
         // Rules are independent reads of one context, so they run on every core.
         let perRule = Parallel.map(enabled.count) { i in
             let d = enabled[i].description
-            let severity = policy.severity(of: d.id, default: d.defaultSeverity)
+            let override = policy.rules[d.id]?.severity
             return enabled[i].init().evaluate(context).map { f in
                 var f = f
-                f.severity = severity
+                if let override { f.severity = Self.severity(f.severity, default: d.defaultSeverity, override: override) }
                 return f
             }
         }
@@ -123,6 +123,13 @@ public enum RuleEngine {
         return ScanResult(
             snapshot: snapshot, findings: sortedForReports(applied), waivers: waivers, rules: ran, disabledRules: disabled,
             catalogVersion: catalog.version, catalog: catalog, policy: policy, now: now, limitations: Array(Set(limitations)).sorted())
+    }
+
+    /// A policy's severity for a rule replaces the rule's default: a finding at the default takes
+    /// it, and a finding the rule rated otherwise keeps its own rating unless the override is lower
+    /// (so `info` quiets every finding of the rule, and raising the rule raises only its default).
+    public static func severity(_ own: Severity, default value: Severity, override: Severity) -> Severity {
+        own == value ? override : min(own, override)
     }
 
     /// One finding per fingerprint: evidence of duplicates is kept.

@@ -27,8 +27,8 @@ public struct HYG002OrphanGroup: Rule {
         }
         let missing = c.snapshot.coverage.filter { $0.kind == .undefinedGroup }.map { issue in
             Finding(
-                rule: Self.description, platform: issue.platform ?? .cortexXDR, tenant: issue.scope, role: issue.detail,
-                message: issue.detail, evidence: [.note("\(issue.file ?? "input"): \(issue.detail)")])
+                rule: Self.description, platform: issue.platform ?? .cortexXDR, tenant: issue.scope, role: issue.reference ?? issue.detail,
+                message: issue.detail, evidence: [.note("\(issue.record?.description ?? issue.file ?? "input"): \(issue.detail)")])
         }
         return empty + missing
     }

@@ -6,8 +6,8 @@ public struct ISO001MemberOfSeveralOrganizations: Rule {
     public init() {}
     public static let description = RuleDescription(
         id: "ISO-001", title: "Organization-level user in several organizations", category: .isolation, defaultSeverity: .high,
-        rationale: "Organization-level roles exist to keep a customer's people inside their own organization: the vendor says an organization-level User cannot view or access any other organization. One person with memberships in two customers' organizations crosses that line, usually a contractor or a shared mailbox.",
-        seed: [.huntress(166, "View or access any other organization")],
+        rationale: "Organization-level roles keep a person inside the organizations they are a member of: the vendor says an organization-level User sees investigations within their organization(s) and cannot view or access any other organization. The vendor allows memberships in several organizations; for an MSP, whose organizations are different customers, one person in two of them links those customers (usually a contractor or a shared mailbox), so each such person should be a decision on record: allowed_cross_org in the policy, or separate accounts.",
+        seed: [.huntress(161, "View investigations within their organization(s)"), .huntress(166, "View or access any other organization")],
         frameworks: Frameworks.isolation,
         remediation: "Give each customer's people their own accounts; if a person really serves several customers, list them under allowed_cross_org in the policy.",
         triggering: [RuleExample("one contractor in two customers' organizations", ExampleSnapshot()

@@ -25,7 +25,7 @@ public struct ISO003ForeignDomainInOrganization: Rule {
         var out: [Finding] = []
         for start in c.domains.foreignMemberships {
             let principal = all[start].principal, target = all[start].target
-            guard let domain = DomainModel.domain(of: principal), let home = c.domains.organizationOf[domain] else { continue }
+            guard let domain = DomainModel.domain(of: principal), let home = c.domains.organizationsOf[domain] else { continue }
             var j = start
             while j > 0, all[j - 1].platform == .huntress, all[j - 1].principal == principal { j -= 1 }
             while j < all.count, all[j].platform == .huntress, all[j].principal == principal {
@@ -35,7 +35,7 @@ public struct ISO003ForeignDomainInOrganization: Rule {
                 out.append(Finding(
                     rule: Self.description, platform: .huntress, account: c.account(of: g), organization: g.target,
                     principal: g.principal, role: g.role,
-                    message: "\(g.principal) is a member of organization \(g.target) but \(domain) belongs to organization \(home)",
+                    message: "\(g.principal) is a member of organization \(g.target) but \(domain) belongs to organization \(home.joined(separator: ", "))",
                     evidence: c.evidence([g]), assumptions: [c.domains.assumption(for: domain)].compactMap { $0 }))
             }
         }
