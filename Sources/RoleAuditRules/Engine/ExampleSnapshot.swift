@@ -63,6 +63,22 @@ public struct ExampleSnapshot: Sendable {
         return s
     }
 
+    /// A Cortex API key (a non-human principal) holding `roles` in the tenant, as get_api_keys lists it.
+    public func apiKey(
+        _ id: String, roles: [String], tenant: String = "t1", expiration: APIKey.Expiry = .at(ExampleSnapshot.now.addingTimeInterval(90 * 86_400)),
+        createdBy: String = "admin@corp.example"
+    ) -> Self {
+        var s = self.tenant(tenant, customer: nil)
+        let key = APIKey.principalKey(tenant: tenant, id: id)
+        s.addPrincipal(Principal(
+            platform: .cortexXDR, key: key, kind: .nonHuman, name: "API key \(id)", vendorIDs: [id],
+            apiKey: APIKey(id: id, tenant: tenant, createdBy: createdBy, expiration: expiration)))
+        for role in roles {
+            s.snapshot.grants.append(Grant(platform: .cortexXDR, principal: key, role: role, level: .tenant, target: tenant, provenance: provenance()))
+        }
+        return s
+    }
+
     /// A custom role the export defines, with its permission strings.
     public func customRole(_ name: String, permissions: [String], tenant: String = "t1") -> Self {
         var s = self

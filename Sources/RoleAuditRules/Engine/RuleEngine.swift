@@ -84,14 +84,14 @@ public enum RuleEngine {
     public static let builtIn: [any Rule.Type] = [
         LP001TooManyAdministrators.self, LP002DormantPrivilegedUser.self, LP003PrivilegedNeverUsed.self,
         LP004MachineRoleOnHuman.self, LP005RedundantGrant.self, LP006PrivilegedLocalAccount.self,
-        LP007RoleAboveCeiling.self, LP008AccountLevelUser.self,
+        LP007RoleAboveCeiling.self, LP008AccountLevelUser.self, LP009APIKeyWithHumanRole.self,
         SOD001BillingAndSecurityOperations.self, SOD002ProvisioningAndSecurityOperations.self,
         SOD003DevelopmentAndAppSecGovernance.self, SOD004ComplianceAndSecurityOperations.self,
         ISO001MemberOfSeveralOrganizations.self, ISO002CustomerUserAtAccountLevel.self, ISO003ForeignDomainInOrganization.self,
-        ISO004ScopedRoleWithoutScope.self, ISO005PrivilegedAcrossCustomers.self, ISO006DanglingReference.self,
+        ISO004ScopedRoleWithoutScope.self, ISO005PrivilegedAcrossCustomers.self, ISO006DanglingReference.self, ISO007ScopeDefeated.self,
         CAT001UnknownRole.self, CAT002PrivilegedCustomRole.self, CAT003UnmappedPermission.self, CAT004AmbiguousCapability.self,
         HYG001NoEscalationResponder.self, HYG002OrphanGroup.self, HYG003UserWithoutRole.self,
-        ESC001SelfElevation.self,
+        ESC001SelfElevation.self, ESC002EscalationInsideOrganization.self,
     ]
 
     public static var descriptions: [RuleDescription] { builtIn.map { $0.description } }
