@@ -166,6 +166,11 @@ public struct RuleContext: Sendable {
         capabilityCache[RoleKey(grant)] ?? roles.resolve(grant).capabilities
     }
 
+    /// What several grants give together (the escalation rules compare it with what a role reaches).
+    public func capabilities<S: Sequence<Grant>>(ofAll grants: S) -> Set<CapabilityID> {
+        grants.reduce(into: Set<CapabilityID>()) { $0.formUnion(capabilities(of: $1) ?? []) }
+    }
+
     public func tier(of capabilities: Set<CapabilityID>) -> RiskTier? {
         capabilities.compactMap { catalog.tier(of: $0) }.max()
     }

@@ -45,8 +45,7 @@ public struct ESC001SelfElevation: Rule {
         var out: [Finding] = []
         for g in c.grants(ofRoles: { $0?.level == .account && $0?.holds("roles.assign") == true && $0?.holds("users.org.manage") == true }) {
             guard g.platform == .huntress, let role = c.documentedRole(of: g), let account = c.account(of: g) else { continue }
-            let held = c.grants(of: g.principal, on: g.platform).filter { $0.level == .account && $0.target == account }
-                .reduce(into: Set<CapabilityID>()) { $0.formUnion(c.capabilities(of: $1) ?? []) }
+            let held = c.capabilities(ofAll: c.grants(of: g.principal, on: g.platform).filter { $0.level == .account && $0.target == account })
             let gained = top.capabilities.subtracting(held).sorted()
             guard !gained.isEmpty else { continue }
             let orgs = c.snapshot.organizations.filter { $0.platform == .huntress && $0.accountID == account }.map(\.id).sorted()
@@ -69,7 +68,7 @@ public struct ESC001SelfElevation: Rule {
                 guard let caps = c.capabilities(of: g), !caps.isDisjoint(with: ["access.manage", "roles.assign"]) else { continue }
                 let mine = c.grants(of: g.principal, on: .cortexXDR)
                 if mine.contains(where: { c.documentedRole(of: $0)?.name == "Account Admin" }) { continue }
-                let held = mine.filter { $0.target == g.target }.reduce(into: Set<CapabilityID>()) { $0.formUnion(c.capabilities(of: $1) ?? []) }
+                let held = c.capabilities(ofAll: mine.filter { $0.target == g.target })
                 let gained = top.capabilities.subtracting(held).sorted()
                 guard !gained.isEmpty else { continue }
                 let custom = c.documentedRole(of: g) == nil

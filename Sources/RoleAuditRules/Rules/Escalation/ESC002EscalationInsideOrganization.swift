@@ -38,9 +38,8 @@ public struct ESC002EscalationInsideOrganization: Rule {
             let account = c.account(of: g)
             // What the principal already holds in this organization: its grants there, and its
             // account-level grants in the organization's account.
-            let held = c.grants(of: g.principal, on: .huntress)
-                .filter { ($0.level == .organization && $0.target == g.target) || ($0.level == .account && $0.target == account) }
-                .reduce(into: Set<CapabilityID>()) { $0.formUnion(c.capabilities(of: $1) ?? []) }
+            let held = c.capabilities(ofAll: c.grants(of: g.principal, on: .huntress)
+                .filter { ($0.level == .organization && $0.target == g.target) || ($0.level == .account && $0.target == account) })
             let gained = top.capabilities.subtracting(held).sorted()
             guard !gained.isEmpty else { continue }
             let reading = assign.passage.map { "the broader reading of H:146 (passage \($0)): an organization-level \(role.name) may give any organization-level role, Admin included; on the narrower reading it may give none stronger than its own and this is no escalation" }

@@ -52,7 +52,7 @@ public struct ISO007ScopeDefeated: Rule {
                     && !(c.capabilities(of: g) ?? []).isDisjoint(with: Self.endpointActions)
             }
             guard !wide.isEmpty else { continue }
-            let actions = wide.reduce(into: Set<CapabilityID>()) { $0.formUnion((c.capabilities(of: $1) ?? []).intersection(Self.endpointActions)) }
+            let actions = c.capabilities(ofAll: wide).intersection(Self.endpointActions)
             // Only actions the documents state without doubt count as certain.
             let certain = wide.contains { g in
                 guard let r = c.documentedRole(of: g) else { return true }
