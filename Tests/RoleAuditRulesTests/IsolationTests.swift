@@ -58,6 +58,15 @@ struct IsolationTests {
         #expect(findings.first { $0.ruleID == "ISO-002" }?.message.contains("organization 10, 11") == true)
     }
 
+    /// ESC-002 says which reading of H:146 it rests on, and rates itself by it.
+    @Test func escalationInsideAnOrganizationStatesItsReading() throws {
+        let s = ExampleSnapshot().huntress("ops@msp.example", "Admin").huntress("sec@c1.example", "Security Engineer", org: "10")
+        let f = try #require(scan(s).first { $0.ruleID == "ESC-002" })
+        #expect(f.severity == .medium && f.organization == "10" && f.role == "Security Engineer")
+        #expect(f.assumptions.contains { $0.contains("passage H-ORG-ROLES") })
+        #expect(f.message.contains("itdr.rules.manage"))
+    }
+
     /// ESC-001: escalation means reaching more than one holds (a Provisioner who is also the
     /// account Admin gains nothing).
     @Test func provisionerWhoIsAlsoAdminDoesNotEscalate() {

@@ -8,7 +8,7 @@ public struct ESC002EscalationInsideOrganization: Rule {
     public init() {}
     public static let description = RuleDescription(
         id: "ESC-002", title: "Escalation inside an organization", category: .escalation, defaultSeverity: .high,
-        rationale: "Organization-level Admins and Security Engineers may add other organization-level users; the seed does not say which roles they may give them, where it says the Provisioner may give any, Admin included. On the broader reading, which roleaudit assumes (passage H-ORG-ROLES), an organization-level Security Engineer can add an account of its own as organization-level Admin and gain what the Admin has and it lacks (ITDR Unwanted Access rules, the organization's escalations). Each finding says which reading it rests on; on the narrower one (roles no stronger than the adder's own) there is no escalation.",
+        rationale: "Organization-level Admins and Security Engineers may add other organization-level users; the seed does not say which roles they may give them, where it says the Provisioner may give any, Admin included. On the broader reading, which roleaudit assumes (passage H-ORG-ROLES), an organization-level Security Engineer can add an account of its own as organization-level Admin and gain what the Admin has and it lacks (ITDR Unwanted Access rules, the organization's escalations). Each finding says which reading it rests on; on the narrower one (roles no stronger than the adder's own) there is no escalation. So the finding is high where the catalog states the assignment without doubt, and medium where it rests on the broader reading of a contested passage (today: every organization-level Security Engineer, H:146).",
         seed: [
             .huntress(146, "Add other organization-level users"),
             .huntress(76, "assign any role (including Admin) at the org level"),
@@ -46,7 +46,8 @@ public struct ESC002EscalationInsideOrganization: Rule {
             out.append(Finding(
                 rule: Self.description, platform: .huntress, account: account, organization: g.target, principal: g.principal, role: role.name,
                 message: "\(g.principal) holds \(role.name) in organization \(g.target) and can add an organization-level Admin there, gaining \(gained.map(\.rawValue).joined(separator: ", "))",
-                evidence: [.grant(g, "adds organization-level users (H:146)")], assumptions: [reading].compactMap { $0 }))
+                evidence: [.grant(g, "adds organization-level users (H:146)")], assumptions: [reading].compactMap { $0 },
+                severity: assign.isAmbiguous ? .medium : .high))
         }
         return out
     }
