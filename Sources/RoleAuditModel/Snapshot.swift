@@ -94,11 +94,14 @@ public struct Principal: Codable, Sendable, Hashable {
     public var hidden: Bool?
     /// Set for an API key: who made it, when, why, and when it expires.
     public var apiKey: APIKey?
+    /// The user record the principal comes from, where one names it (a user list, a key list);
+    /// the first one when several do.
+    public var source: Provenance?
 
     public init(
         platform: Platform, key: String, kind: Kind = .human, email: String? = nil, name: String? = nil,
         vendorIDs: [String] = [], userType: String? = nil, status: String? = nil,
-        lastLogin: LastLogin = .unknown, hidden: Bool? = nil, apiKey: APIKey? = nil
+        lastLogin: LastLogin = .unknown, hidden: Bool? = nil, apiKey: APIKey? = nil, source: Provenance? = nil
     ) {
         self.platform = platform
         self.key = key
@@ -111,6 +114,7 @@ public struct Principal: Codable, Sendable, Hashable {
         self.lastLogin = lastLogin
         self.hidden = hidden
         self.apiKey = apiKey
+        self.source = source
     }
 
     /// The domain of the principal's email, lower-cased, if it has one.

@@ -19,6 +19,14 @@ enum Fixture {
     }
 }
 
+extension Principal {
+    var withoutSource: Principal {
+        var p = self
+        p.source = nil
+        return p
+    }
+}
+
 extension Snapshot {
     func grants(of principal: String) -> [Grant] { grants.filter { $0.principal == principal } }
     func principal(_ key: String, on platform: Platform) -> Principal? {

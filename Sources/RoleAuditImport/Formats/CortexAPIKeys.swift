@@ -65,7 +65,7 @@ struct CortexAPIKeys {
             comment: try e.string("comment"), userName: try e.string("user_name"), securityLevel: try e.string("security_level"))
         let principal = context.builder.add(principal: Principal(
             platform: .cortexXDR, key: APIKey.principalKey(tenant: tenant, id: id), kind: .nonHuman, name: "API key \(id)",
-            vendorIDs: [id], apiKey: details))
+            vendorIDs: [id], apiKey: details, source: provenance))
         for role in try Self.roles(e) {
             context.builder.add(grant: Grant(
                 platform: .cortexXDR, principal: principal, role: role, level: .tenant, target: tenant, createdAt: createdAt,
@@ -115,7 +115,8 @@ extension SnapshotDocument {
                 vendorIDs: [k.id],
                 apiKey: APIKey(
                     id: k.id, tenant: k.tenant, createdBy: k.created_by, createdAt: createdAt, expiration: expiration, comment: k.comment,
-                    userName: k.user_name, securityLevel: k.security_level)))
+                    userName: k.user_name, securityLevel: k.security_level),
+                source: provenance))
             for role in k.roles ?? [] where !role.isEmpty {
                 b.add(grant: Grant(
                     platform: platform, principal: principal, role: role, level: .tenant, target: k.tenant, createdAt: createdAt,

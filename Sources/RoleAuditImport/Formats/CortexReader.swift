@@ -73,7 +73,7 @@ struct CortexReader {
         let name = [first, last].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
         let principal = b.add(principal: Principal(
             platform: .cortexXDR, key: key, email: email, name: name.isEmpty ? nil : name, userType: try e.string("user_type"),
-            status: try e.string("status"), lastLogin: lastLogin, hidden: try e.bool("is_hidden") ?? e.bool("hidden")))
+            status: try e.string("status"), lastLogin: lastLogin, hidden: try e.bool("is_hidden") ?? e.bool("hidden"), source: provenance))
         let scope = try e.child("scope").flatMap { try CortexReader.scope($0) }
         if let role = try e.string("role_name"), !role.trimmingCharacters(in: .whitespaces).isEmpty {
             b.add(grant: Grant(

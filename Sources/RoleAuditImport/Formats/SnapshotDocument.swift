@@ -63,7 +63,7 @@ struct SnapshotDocument: Codable {
                 platform: p.platform, key: key, kind: p.kind ?? (p.email == nil ? .nonHuman : .human), email: p.email,
                 name: p.name, vendorIDs: p.id.map { [$0] } ?? [], userType: p.user_type, status: p.status,
                 lastLogin: try lastLogin(p.last_login, file: file, record: "principals[\(i)].last_login", line: line("principal", i)),
-                hidden: p.hidden))
+                hidden: p.hidden, source: Provenance(file: file, collection: "principals", index: i, line: line("principal", i))))
         }
         try addAPIKeys(to: b, file: file, line: line)
         for (i, r) in (roles ?? []).enumerated() {
