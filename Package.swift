@@ -73,7 +73,6 @@ let package = Package(
             dependencies: [
                 "RoleAuditModel", "RoleAuditCatalog", "RoleAuditImport", "RoleAuditPolicy", "RoleAuditRules", "RoleAuditReports",
                 "RoleAuditHistory",
-                .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
         .executableTarget(

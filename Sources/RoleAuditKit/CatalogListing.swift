@@ -1,3 +1,4 @@
+import RoleAuditReports
 import RoleAuditCatalog
 import RoleAuditModel
 

@@ -69,10 +69,14 @@ public enum JSONReportWriter: ReportWriter {
         let database: String; let scan: Int64; @Null var previous: String?; let resolved: [Baseline.Entry]; let trend: [Point]
     }
 
-    public static func render(_ result: ScanResult, context: ReportContext) throws -> [(name: String, data: Data)] {
+    public static func write(_ input: ReportInput, to folder: ReportFolder) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return [("findings.json", try encoder.encode(document(result, context)) + Data("\n".utf8))]
+        let data = try encoder.encode(document(input.result, input.context))
+        try folder.write("findings.json") { sink in
+            data.withUnsafeBytes { sink.append($0.bindMemory(to: UInt8.self)) }
+            sink.append("\n")
+        }
     }
 
     static func document(_ r: ScanResult, _ context: ReportContext) -> Document {

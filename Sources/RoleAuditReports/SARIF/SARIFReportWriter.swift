@@ -6,10 +6,14 @@ import RoleAuditRules
 /// One run; every built-in rule with its help text; a result per finding, located at the export
 /// file and line of each grant in its evidence; waived findings carry an accepted suppression.
 public enum SARIFReportWriter: ReportWriter {
-    public static func render(_ r: ScanResult, context: ReportContext) throws -> [(name: String, data: Data)] {
+    public static func write(_ input: ReportInput, to folder: ReportFolder) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return [("findings.sarif", try encoder.encode(log(r, context)) + Data("\n".utf8))]
+        let data = try encoder.encode(log(input.result, input.context))
+        try folder.write("findings.sarif") { sink in
+            data.withUnsafeBytes { sink.append($0.bindMemory(to: UInt8.self)) }
+            sink.append("\n")
+        }
     }
 
     struct Log: Encodable {
@@ -97,11 +101,11 @@ public enum SARIFReportWriter: ReportWriter {
                     physicalLocation: .init(
                         artifactLocation: .init(uri: uri(g.provenance.file), index: artifactIndex[g.provenance.file]),
                         region: g.provenance.line.flatMap { $0 >= 1 ? Region(startLine: $0) : nil }),
-                    message: .init(text: "\(g.provenance.record): \(e.detail)"))
+                    message: .init(text: plain("\(g.provenance.record): \(e.detail)")))
             }
             return Result(
                 ruleId: f.ruleID, ruleIndex: ruleIndex[f.ruleID], level: level(f.severity), kind: "fail",
-                message: .init(text: f.message), locations: locations, partialFingerprints: ["roleaudit/v1": f.fingerprint],
+                message: .init(text: plain(f.message)), locations: locations, partialFingerprints: ["roleaudit/v1": f.fingerprint],
                 properties: .init(severity: f.severity.rawValue, platform: f.platform.rawValue, scope: f.scope, principal: f.principal, role: f.role, assumptions: f.assumptions),
                 suppressions: r.suppression(of: f).map { [Suppression(kind: "external", status: "accepted", justification: $0)] },
                 baselineState: f.status == .baselined || f.status == .persisting ? "unchanged" : f.status == .new || r.changes != nil ? "new" : nil)
@@ -115,9 +119,24 @@ public enum SARIFReportWriter: ReportWriter {
             },
             invocations: [Invocation(
                 executionSuccessful: true, endTimeUtc: context.generatedAt.iso8601,
-                toolExecutionNotifications: r.snapshot.coverage.map { .init(level: $0.makesInputIncomplete ? "error" : "warning", message: .init(text: $0.detail)) }
-                    + r.limitations.map { .init(level: "note", message: .init(text: $0)) })],
+                toolExecutionNotifications: r.snapshot.coverage.map { .init(level: $0.makesInputIncomplete ? "error" : "warning", message: .init(text: plain($0.detail))) }
+                    + r.limitations.map { .init(level: "note", message: .init(text: plain($0))) })],
             results: results)])
+    }
+
+    /// A plain-text message quoting exports. SARIF viewers read `[text](target)` in one as a link
+    /// (SARIF 2.1.0, 3.11.6, "embedded links"), and the standard has literal brackets escaped
+    /// with a backslash: a name like `[click](https://...)` stays text. Without a `](` no link
+    /// can form, and the text is left as it is (`memberships[0]`).
+    static func plain(_ text: String) -> String {
+        guard text.contains("](") else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 8)
+        for c in text {
+            if c == "[" || c == "]" { out.append("\\") }
+            out.append(c)
+        }
+        return out
     }
 
     /// `Too many administrators` → `TooManyAdministrators`: SARIF's rule name is an identifier.

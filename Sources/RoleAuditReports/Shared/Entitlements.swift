@@ -12,6 +12,8 @@ struct Entitlement: Sendable {
     let documented: CatalogRole?
     /// What the role gives: the catalog's, or the policy's permission_map for a custom role.
     let capabilities: [CapabilityID]
+    /// The same, space-separated.
+    let capabilityList: String
     let tier: RiskTier?
     let account: String?
 
@@ -33,35 +35,96 @@ struct Entitlement: Sendable {
     }
 }
 
-enum Entitlements {
-    /// Every grant of the snapshot, in its order (by principal), with what it gives. Roles are
-    /// resolved once per distinct label, not once per grant.
-    static func all(_ r: ScanResult) -> [Entitlement] {
-        let accountOf = Dictionary(
+/// Every grant of the snapshot with what it gives, in the snapshot's order (grouped by principal).
+/// Built once per report run and read by entitlements.csv and report.html. Holds two integers per
+/// grant, not a copy of it: an entitlement is assembled when a writer reads it, so a million
+/// grants cost 8 MB here rather than a second copy of every grant, principal and role.
+struct Entitlements: Sendable {
+    private struct Resolution: Sendable {
+        let role: CatalogRole?
+        let capabilities: [CapabilityID]
+        /// The capability ids, space-separated, as the reports print them.
+        let list: String
+        let tier: RiskTier?
+        let known: Bool
+    }
+
+    let grants: [Grant]
+    private let principals: [Principal]
+    private let resolutions: [Resolution]
+    private let resolutionOf: [Int32]
+    /// Index into `principals`, or -1.
+    private let principalOf: [Int32]
+    private let accountOf: [String: String]
+
+    var count: Int { grants.count }
+
+    /// Roles are resolved once per distinct label and principals looked up once per run of their
+    /// grants, not once per grant.
+    init(_ r: ScanResult) {
+        grants = r.snapshot.grants
+        principals = r.snapshot.principals
+        accountOf = Dictionary(
             r.snapshot.organizations.filter { $0.platform == .huntress }.compactMap { o in o.accountID.map { (o.id, $0) } },
             uniquingKeysWith: { a, _ in a })
-        let principals = Dictionary(r.snapshot.principals.map { ("\($0.platform.rawValue)|\($0.key)", $0) }, uniquingKeysWith: { a, _ in a })
+        struct PrincipalKey: Hashable { let platform: Platform; let key: String }
+        var principalIndex: [PrincipalKey: Int32] = [:]
+        principalIndex.reserveCapacity(principals.count)
+        for (i, p) in principals.enumerated() where principalIndex[PrincipalKey(platform: p.platform, key: p.key)] == nil {
+            principalIndex[PrincipalKey(platform: p.platform, key: p.key)] = Int32(i)
+        }
         let resolver = RoleResolver(snapshot: r.snapshot, catalog: r.catalog, policy: r.policy)
-        struct Resolved { let role: CatalogRole?; let capabilities: [CapabilityID]; let tier: RiskTier?; let known: Bool }
-        var cache: [RoleResolver.Key: Resolved] = [:]
-        return r.snapshot.grants.map { g in
+        var cache: [RoleResolver.Key: Int32] = [:]
+        var resolutions: [Resolution] = []
+        var resolutionOf: [Int32] = []
+        var principalOf: [Int32] = []
+        resolutionOf.reserveCapacity(grants.count)
+        principalOf.reserveCapacity(grants.count)
+        var last: (platform: Platform, key: String, index: Int32)?
+        for g in grants {
             let key = RoleResolver.Key(g)
-            let resolved: Resolved
             if let hit = cache[key] {
-                resolved = hit
+                resolutionOf.append(hit)
             } else {
                 let (role, caps) = resolver.resolve(g)
                 let sorted = (caps ?? []).sorted()
-                resolved = Resolved(role: role, capabilities: sorted, tier: sorted.compactMap { r.catalog.tier(of: $0) }.max(), known: caps != nil)
-                cache[key] = resolved
+                resolutions.append(Resolution(
+                    role: role, capabilities: sorted, list: sorted.map(\.rawValue).joined(separator: " "), tier: sorted.compactMap { r.catalog.tier(of: $0) }.max(), known: caps != nil))
+                cache[key] = Int32(resolutions.count - 1)
+                resolutionOf.append(Int32(resolutions.count - 1))
             }
-            return Entitlement(
-                grant: g, principal: principals["\(g.platform.rawValue)|\(g.principal)"], documented: resolved.role,
-                capabilities: resolved.capabilities, tier: resolved.tier,
-                account: g.platform == .huntress ? (g.level == .account ? g.target : accountOf[g.target]) : nil,
-                capabilitiesKnown: resolved.known)
+            if let last, last.platform == g.platform, last.key == g.principal {
+                principalOf.append(last.index)
+            } else {
+                let index = principalIndex[PrincipalKey(platform: g.platform, key: g.principal)] ?? -1
+                last = (g.platform, g.principal, index)
+                principalOf.append(index)
+            }
         }
+        self.resolutions = resolutions
+        self.resolutionOf = resolutionOf
+        self.principalOf = principalOf
     }
+
+    subscript(i: Int) -> Entitlement {
+        let g = grants[i]
+        let resolved = resolutions[Int(resolutionOf[i])]
+        let p = principalOf[i]
+        return Entitlement(
+            grant: g, principal: p >= 0 ? principals[Int(p)] : nil, documented: resolved.role,
+            capabilities: resolved.capabilities, capabilityList: resolved.list, tier: resolved.tier,
+            account: g.platform == .huntress ? (g.level == .account ? g.target : accountOf[g.target]) : nil,
+            capabilitiesKnown: resolved.known)
+    }
+
+    /// The principal of grant `i`, without assembling the entitlement.
+    func principal(of i: Int) -> Principal? {
+        let p = principalOf[i]
+        return p >= 0 ? principals[Int(p)] : nil
+    }
+
+    /// The highest risk tier grant `i` carries.
+    func tier(of i: Int) -> RiskTier? { resolutions[Int(resolutionOf[i])].tier }
 }
 
 extension LastLogin {
