@@ -83,7 +83,8 @@ func finish(_ body: () throws -> ScanOutcome) throws {
 
 let exitCodes = """
     Exit codes: 0 passed; 1 an open finding at or above --fail-on; 2 input unreadable, malformed or \
-    incomplete; 3 policy or configuration error (also an unusable baseline or history); 64 usage.
+    incomplete; 3 policy or configuration error (also an unusable baseline or history); 64 usage; \
+    73 a report cannot be written (the folder keeps the previous reports, and no history is recorded).
     """
 
 struct ScanCommand: ParsableCommand {
@@ -132,7 +133,8 @@ struct DiffCommand: ParsableCommand {
 
 struct BaselineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "baseline", abstract: "Record the current open findings, by fingerprint, as known: scan --baseline then does not fail on them.")
+        commandName: "baseline", abstract: "Record the current open findings, by fingerprint, as known: scan --baseline then does not fail on them.",
+        discussion: exitCodes)
 
     @Argument(help: "Export files or folders.")
     var paths: [String]
