@@ -82,6 +82,7 @@ let package = Package(
         .testTarget(name: "RoleAuditCatalogTests", dependencies: ["RoleAuditCatalog"]),
         .testTarget(name: "RoleAuditRulesTests", dependencies: ["RoleAuditRules", "RoleAuditCatalog", "RoleAuditModel", "RoleAuditPolicy"]),
         .testTarget(name: "RoleAuditImportTests", dependencies: ["RoleAuditImport", "RoleAuditModel"], exclude: ["Fixtures"]),
+        .testTarget(name: "RoleAuditReportsTests", dependencies: ["RoleAuditReports"]),
         .testTarget(
             name: "CLITests", dependencies: ["roleaudit", "RoleAuditKit", .product(name: "CSV", package: "CSV.swift")],
             exclude: ["Fixtures"]),

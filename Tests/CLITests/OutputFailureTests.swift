@@ -52,6 +52,15 @@ import Testing
         Self.expectOneLine(baseline, path: file.path, reason: "Not a directory")
     }
 
+    @Test(arguments: ["scan", "diff", "baseline"])
+    func helpDocumentsExit73(command: String) throws {
+        let r = try Executable.run([command, "--help"])
+        #expect(r.status == 0)
+        // The help is wrapped to the terminal's width.
+        let words = r.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(words.contains("73 a report cannot be written"), "\(r.stdout)")
+    }
+
     /// A write that fails half-way through the reports (the file-size limit of the shell that runs
     /// roleaudit, as a full disk would): the folder keeps every report of the scan before.
     @Test func failedWriteLeavesThePreviousReportsWhole() throws {

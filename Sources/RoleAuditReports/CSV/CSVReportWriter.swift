@@ -55,10 +55,11 @@ public enum CSVReportWriter: ReportWriter {
             if let p = f.principal { open[Who(platform: f.platform, principal: p), default: []].insert(f.ruleID) }
         }
         // Grants come grouped by principal: their open findings are looked up once per run.
-        var last: (who: Who, rules: String)?
+        var rules = ""
         for i in 0..<all.count {
             let e = all[i]
             let g = e.grant
+            if all.startsPrincipal(i) { rules = (open[Who(platform: g.platform, principal: g.principal)] ?? []).sorted().joined(separator: " ") }
             t.text(g.platform.rawValue)
             t.text(e.account)
             t.text(e.organization)
@@ -78,9 +79,7 @@ public enum CSVReportWriter: ReportWriter {
             t.text(g.provenance.file)
             t.text(g.provenance.record)
             t.number(g.provenance.line)
-            let who = Who(platform: g.platform, principal: g.principal)
-            if last?.who != who { last = (who, (open[who] ?? []).sorted().joined(separator: " ")) }
-            t.text(last?.rules)
+            t.text(rules)
             t.text(nil)
             t.text(nil)
             t.text(nil)

@@ -15,6 +15,13 @@ public final class JSONOutput {
 
     init(_ sink: ByteSink) { self.sink = sink }
 
+    /// What `body` writes, as text.
+    public static func render(_ body: (JSONOutput) -> Void) -> String {
+        let sink = ByteSink.inMemory()
+        body(JSONOutput(sink))
+        return String(decoding: sink.bytes, as: UTF8.self)
+    }
+
     // MARK: containers
 
     public func beginObject() {

@@ -10,9 +10,8 @@ struct Entitlement: Sendable {
     let principal: Principal?
     /// The catalog's role for a documented label; nil for custom or unknown roles.
     let documented: CatalogRole?
-    /// What the role gives: the catalog's, or the policy's permission_map for a custom role.
-    let capabilities: [CapabilityID]
-    /// The same, space-separated.
+    /// What the role gives (the catalog's, or the policy's permission_map for a custom role), as
+    /// capability ids, space-separated.
     let capabilityList: String
     let tier: RiskTier?
     let account: String?
@@ -42,7 +41,6 @@ struct Entitlement: Sendable {
 struct Entitlements: Sendable {
     private struct Resolution: Sendable {
         let role: CatalogRole?
-        let capabilities: [CapabilityID]
         /// The capability ids, space-separated, as the reports print them.
         let list: String
         let tier: RiskTier?
@@ -67,12 +65,6 @@ struct Entitlements: Sendable {
         accountOf = Dictionary(
             r.snapshot.organizations.filter { $0.platform == .huntress }.compactMap { o in o.accountID.map { (o.id, $0) } },
             uniquingKeysWith: { a, _ in a })
-        struct PrincipalKey: Hashable { let platform: Platform; let key: String }
-        var principalIndex: [PrincipalKey: Int32] = [:]
-        principalIndex.reserveCapacity(principals.count)
-        for (i, p) in principals.enumerated() where principalIndex[PrincipalKey(platform: p.platform, key: p.key)] == nil {
-            principalIndex[PrincipalKey(platform: p.platform, key: p.key)] = Int32(i)
-        }
         let resolver = RoleResolver(snapshot: r.snapshot, catalog: r.catalog, policy: r.policy)
         var cache: [RoleResolver.Key: Int32] = [:]
         var resolutions: [Resolution] = []
@@ -80,6 +72,7 @@ struct Entitlements: Sendable {
         var principalOf: [Int32] = []
         resolutionOf.reserveCapacity(grants.count)
         principalOf.reserveCapacity(grants.count)
+        var finder = PrincipalFinder(principals)
         var last: (platform: Platform, key: String, index: Int32)?
         for g in grants {
             let key = RoleResolver.Key(g)
@@ -89,14 +82,14 @@ struct Entitlements: Sendable {
                 let (role, caps) = resolver.resolve(g)
                 let sorted = (caps ?? []).sorted()
                 resolutions.append(Resolution(
-                    role: role, capabilities: sorted, list: sorted.map(\.rawValue).joined(separator: " "), tier: sorted.compactMap { r.catalog.tier(of: $0) }.max(), known: caps != nil))
+                    role: role, list: sorted.map(\.rawValue).joined(separator: " "), tier: sorted.compactMap { r.catalog.tier(of: $0) }.max(), known: caps != nil))
                 cache[key] = Int32(resolutions.count - 1)
                 resolutionOf.append(Int32(resolutions.count - 1))
             }
             if let last, last.platform == g.platform, last.key == g.principal {
                 principalOf.append(last.index)
             } else {
-                let index = principalIndex[PrincipalKey(platform: g.platform, key: g.principal)] ?? -1
+                let index = finder.index(of: g)
                 last = (g.platform, g.principal, index)
                 principalOf.append(index)
             }
@@ -106,15 +99,56 @@ struct Entitlements: Sendable {
         self.principalOf = principalOf
     }
 
+    /// Finds a grant's principal in the snapshot's list. The snapshot lists principals in the order
+    /// its grants are grouped by them (Sources/RoleAuditImport/SnapshotBuilder.swift sorts both by
+    /// principal), so the next principal is almost always the one after the last: checked first,
+    /// with two string comparisons; a hash table of every principal is built only when that
+    /// fails, which saved a million-entry table on a million-membership export.
+    private struct PrincipalFinder {
+        struct Key: Hashable { let platform: Platform; let key: String }
+        let principals: [Principal]
+        var next = 0
+        var table: [Key: Int32]?
+
+        init(_ principals: [Principal]) { self.principals = principals }
+
+        mutating func index(of g: Grant) -> Int32 {
+            if next < principals.count, principals[next].platform == g.platform, principals[next].key == g.principal {
+                next += 1
+                return Int32(next - 1)
+            }
+            if table == nil {
+                var t: [Key: Int32] = [:]
+                t.reserveCapacity(principals.count)
+                for (i, p) in principals.enumerated() where t[Key(platform: p.platform, key: p.key)] == nil {
+                    t[Key(platform: p.platform, key: p.key)] = Int32(i)
+                }
+                table = t
+            }
+            guard let found = table?[Key(platform: g.platform, key: g.principal)] else { return -1 }
+            next = Int(found) + 1
+            return found
+        }
+    }
+
     subscript(i: Int) -> Entitlement {
         let g = grants[i]
         let resolved = resolutions[Int(resolutionOf[i])]
         let p = principalOf[i]
         return Entitlement(
             grant: g, principal: p >= 0 ? principals[Int(p)] : nil, documented: resolved.role,
-            capabilities: resolved.capabilities, capabilityList: resolved.list, tier: resolved.tier,
+            capabilityList: resolved.list, tier: resolved.tier,
             account: g.platform == .huntress ? (g.level == .account ? g.target : accountOf[g.target]) : nil,
             capabilitiesKnown: resolved.known)
+    }
+
+    /// Whether grant `i` is its principal's first (grants come grouped by principal): integers
+    /// compared, not keys.
+    func startsPrincipal(_ i: Int) -> Bool {
+        guard i > 0 else { return true }
+        let a = principalOf[i], b = principalOf[i - 1]
+        if a >= 0 || b >= 0 { return a != b }
+        return grants[i].platform != grants[i - 1].platform || grants[i].principal != grants[i - 1].principal
     }
 
     /// The principal of grant `i`, without assembling the entitlement.

@@ -2,8 +2,8 @@ import RoleAuditModel
 import RoleAuditRules
 
 /// The principals of a scan, those with most open findings first (then by platform and key), as
-/// runs of the entitlement table: the page shows the first few hundred, so no principal's grants
-/// are copied until a section writes them.
+/// runs of the entitlement table. The page shows the first few hundred: only those are ranked
+/// in full, and no principal's grants are copied until a section writes them.
 struct RankedPrincipals {
     struct Run {
         let key: String
@@ -12,7 +12,10 @@ struct RankedPrincipals {
         let open: Int
     }
 
-    let runs: [Run]
+    /// The first `HTMLReportWriter.principalLimit` (or matrix rows, if more), in order.
+    let top: [Run]
+    /// How many principals there are.
+    let count: Int
 
     init(_ r: ScanResult, _ table: Entitlements) {
         struct Who: Hashable { let platform: Platform; let principal: String }
@@ -24,11 +27,22 @@ struct RankedPrincipals {
         while start < grants.count {
             let g = grants[start]
             var end = start + 1
-            while end < grants.count && grants[end].principal == g.principal && grants[end].platform == g.platform { end += 1 }
+            while end < grants.count && !table.startsPrincipal(end) { end += 1 }
             runs.append(Run(key: g.principal, platform: g.platform, grants: start..<end, open: open[Who(platform: g.platform, principal: g.principal)] ?? 0))
             start = end
         }
-        self.runs = runs.sorted { ($1.open, $0.platform, $0.key) < ($0.open, $1.platform, $1.key) }
+        count = runs.count
+        let limit = max(HTMLReportWriter.principalLimit, HTMLReportWriter.matrixRowLimit)
+        let before: (Run, Run) -> Bool = { ($1.open, $0.platform, $0.key) < ($0.open, $1.platform, $1.key) }
+        var top = runs.filter { $0.open > 0 }.sorted(by: before)
+        if top.count < limit {
+            // Principals without findings come in the snapshot's order, which is theirs already
+            // unless the snapshot says otherwise: checked in one pass rather than sorted.
+            var rest = runs.filter { $0.open == 0 }
+            if zip(rest, rest.dropFirst()).contains(where: { before($1, $0) }) { rest.sort(by: before) }
+            top += rest.prefix(limit - top.count)
+        }
+        self.top = Array(top.prefix(limit))
     }
 }
 
@@ -38,10 +52,10 @@ enum PrincipalsSection {
         let limit = HTMLReportWriter.principalLimit
         out.write("<section id=\"principals\" aria-labelledby=\"principals-h\">\n<h2 id=\"principals-h\">Principals and their effective access</h2>\n")
         out.write("<p>What each principal can do, grant by grant: the role, where, through which path, the highest risk the role carries and the export record it comes from. <code>entitlements.csv</code> has the same rows as an access-review worksheet.</p>\n")
-        if ranked.runs.count > limit {
-            out.write("<p class=\"note\">Showing \(limit) of \(ranked.runs.count) principals: those with open findings first. All are in <code>entitlements.csv</code>.</p>\n")
+        if ranked.count > limit {
+            out.write("<p class=\"note\">Showing \(limit) of \(ranked.count) principals: those with open findings first. All are in <code>entitlements.csv</code>.</p>\n")
         }
-        for p in ranked.runs.prefix(limit) {
+        for p in ranked.top.prefix(limit) {
             let who = table.principal(of: p.grants.lowerBound)
             let name: HTML = who?.name.map { " (<span dir=\"auto\">\($0)</span>)" } ?? .empty
             let open: HTML = p.open > 0 ? ", \(p.open) open finding(s)" : .empty
@@ -67,18 +81,19 @@ enum PrincipalsSection {
 enum MatrixSection {
     /// A column: a Huntress account or organization, or a Cortex tenant.
     struct Place: Hashable {
+        enum Kind: UInt8 { case account, organization, tenant }
         let platform: Platform
-        let level: String
+        let kind: Kind
         let target: String
 
         init(_ g: Grant) {
             platform = g.platform
-            level = g.platform == .cortexXDR ? "tenant" : g.level == .account ? "account" : "organization"
+            kind = g.platform == .cortexXDR ? .tenant : g.level == .account ? .account : .organization
             target = g.target
         }
 
         /// `Huntress organization 88101`, as the entitlement's `scopeLabel` names it.
-        var label: String { "\(platform.displayName) \(level) \(target)" }
+        var label: String { "\(platform.displayName) \(kind) \(target)" }
     }
 
     static func write(_ ranked: RankedPrincipals, _ table: Entitlements, _ out: HTMLOutput) {
@@ -88,9 +103,9 @@ enum MatrixSection {
         for g in table.grants { places.insert(Place(g)) }
         let labels = Set(places.map(\.label))
         let columns = labels.sorted().prefix(HTMLReportWriter.matrixColumnLimit)
-        let rows = ranked.runs.prefix(HTMLReportWriter.matrixRowLimit)
-        if ranked.runs.count > rows.count || labels.count > columns.count {
-            out.write("<p class=\"note\">Showing \(rows.count) of \(ranked.runs.count) principals and \(columns.count) of \(labels.count) organizations and tenants; <code>entitlements.csv</code> holds the whole matrix as rows.</p>\n")
+        let rows = ranked.top.prefix(HTMLReportWriter.matrixRowLimit)
+        if ranked.count > rows.count || labels.count > columns.count {
+            out.write("<p class=\"note\">Showing \(rows.count) of \(ranked.count) principals and \(columns.count) of \(labels.count) organizations and tenants; <code>entitlements.csv</code> holds the whole matrix as rows.</p>\n")
         }
         out.write("<div style=\"overflow-x:auto\">\n<table class=\"matrix\">\n<caption>Roles held, by principal and organization or tenant</caption>\n<thead><tr><th scope=\"col\">Principal</th>")
         for c in columns { out.write("<th scope=\"col\" dir=\"auto\">\(c)</th>") }
