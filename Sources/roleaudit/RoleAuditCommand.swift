@@ -26,6 +26,7 @@ extension CaseInsensitiveArgument {
 extension Platform: CaseInsensitiveArgument {}
 extension ListingFormat: CaseInsensitiveArgument {}
 extension FailThreshold: CaseInsensitiveArgument {}
+extension ReportFormat: CaseInsensitiveArgument {}
 
 extension ReportFormat {
     /// `--format html,CSV, junit`: a comma-separated list, each name as `ReportFormat` reads it.
@@ -34,7 +35,7 @@ extension ReportFormat {
         guard !names.isEmpty else { throw ValidationError("name at least one format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))") }
         return try names.map { name in
             let trimmed = name.trimmingCharacters(in: .whitespaces)
-            guard let format = ReportFormat.allCases.first(where: { $0.rawValue.caseInsensitiveCompare(trimmed) == .orderedSame }) else {
+            guard let format = ReportFormat(argument: trimmed) else {
                 throw ValidationError("unknown format '\(Terminal.text(trimmed))'; available: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return format

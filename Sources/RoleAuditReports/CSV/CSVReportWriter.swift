@@ -25,6 +25,7 @@ public enum CSVReportWriter: ReportWriter {
 
     static func findings(_ r: ScanResult, _ t: CSVTable) {
         let titles = Dictionary(RuleEngine.descriptions.map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
+        let time = TimeText()
         for f in r.findings {
             t.text(f.severity.rawValue)
             t.text(f.ruleID)
@@ -43,7 +44,7 @@ public enum CSVReportWriter: ReportWriter {
             t.text(f.assumptions.joined(separator: "\n"))
             t.text(f.waiver)
             t.text(f.fingerprint)
-            t.text(f.firstSeen?.iso8601)
+            t.text(time(f.firstSeen))
             t.endRow()
         }
     }
@@ -54,6 +55,7 @@ public enum CSVReportWriter: ReportWriter {
         for f in r.findings where f.isOpen {
             if let p = f.principal { open[Who(platform: f.platform, principal: p), default: []].insert(f.ruleID) }
         }
+        let time = TimeText()
         // Grants come grouped by principal: their open findings are looked up once per run.
         var rules = ""
         for i in 0..<all.count {
@@ -68,7 +70,7 @@ public enum CSVReportWriter: ReportWriter {
             t.text(e.principal?.name)
             t.text(e.principal?.kind.rawValue)
             t.text(e.principal?.status)
-            t.text(e.principal?.lastLogin.label)
+            t.text(e.principal?.lastLogin.label(time))
             t.text(g.role)
             t.text(e.roleStatus)
             t.text(g.level.rawValue)

@@ -20,6 +20,7 @@ public enum JSONReportWriter: ReportWriter {
             byRule[f.ruleID, default: 0] += 1
         }
         let enabled = Set(r.rules.map(\.id))
+        let time = TimeText()
         j.beginObject()
         j.key("baseline")
         if let b = r.baseline {
@@ -88,7 +89,7 @@ public enum JSONReportWriter: ReportWriter {
                 j.endObject()
             }
             j.field("fingerprint", f.fingerprint)
-            j.field("first_seen", f.firstSeen?.iso8601)
+            j.field("first_seen", time(f.firstSeen))
             j.field("message", f.message)
             j.field("organization", f.organization)
             j.field("platform", f.platform.rawValue)

@@ -1,4 +1,5 @@
 import Foundation
+import RoleAuditModel
 
 /// Text from an export is anything its vendor let a user type.
 enum Text {
@@ -25,5 +26,26 @@ enum Text {
         }
         guard out.count > limit else { return out }
         return String(out.prefix(limit - 1)) + "…"
+    }
+}
+
+/// Times as every report prints them (`2026-11-23T00:00:00Z`, as `Date.iso8601` does), through
+/// one formatter, each distinct time formatted once: `Date.iso8601` creates a formatter per call,
+/// and the findings of a scan with history (first seen) or the principals of a large tenant (last
+/// login) are hundreds of thousands of calls.
+final class TimeText {
+    private let formatter: ISO8601DateFormatter = {
+        let f = ISO8601DateFormatter()
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f
+    }()
+    private var texts: [Date: String] = [:]
+
+    func callAsFunction(_ date: Date?) -> String? {
+        guard let date else { return nil }
+        if let text = texts[date] { return text }
+        let text = formatter.string(from: date)
+        if texts.count < 4_096 { texts[date] = text }
+        return text
     }
 }

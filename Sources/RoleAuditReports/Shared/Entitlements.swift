@@ -162,11 +162,12 @@ struct Entitlements: Sendable {
 }
 
 extension LastLogin {
-    var label: String {
+    /// `never`, the time, or nothing when unknown.
+    func label(_ time: TimeText) -> String {
         switch self {
         case .unknown: ""
         case .never: "never"
-        case .at(let d): d.iso8601
+        case .at(let d): time(d) ?? ""
         }
     }
 }

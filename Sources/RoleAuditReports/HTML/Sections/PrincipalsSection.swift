@@ -55,12 +55,13 @@ enum PrincipalsSection {
         if ranked.count > limit {
             out.write("<p class=\"note\">Showing \(limit) of \(ranked.count) principals: those with open findings first. All are in <code>entitlements.csv</code>.</p>\n")
         }
+        let time = TimeText()
         for p in ranked.top.prefix(limit) {
             let who = table.principal(of: p.grants.lowerBound)
             let name: HTML = who?.name.map { " (<span dir=\"auto\">\($0)</span>)" } ?? .empty
             let open: HTML = p.open > 0 ? ", \(p.open) open finding(s)" : .empty
             out.write("<details><summary><span dir=\"auto\">\(p.key)</span>\(name) on \(p.platform.displayName): \(p.grants.count) grant(s)\(open)</summary>\n")
-            if let who, who.lastLogin != .unknown { out.write("<p>Last sign-in: \(who.lastLogin.label)</p>\n") }
+            if let who, who.lastLogin != .unknown { out.write("<p>Last sign-in: \(who.lastLogin.label(time))</p>\n") }
             out.write("<table>\n<thead><tr><th scope=\"col\">Role</th><th scope=\"col\">Where</th><th scope=\"col\">Via</th><th scope=\"col\">Risk</th><th scope=\"col\">Capabilities</th><th scope=\"col\">Source</th></tr></thead>\n<tbody>\n")
             for i in p.grants {
                 let e = table[i]
