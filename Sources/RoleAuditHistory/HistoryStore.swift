@@ -15,16 +15,19 @@ public struct HistoryError: Error, CustomStringConvertible {
 /// `new` or `persisting`, its first-seen time, what was resolved and the trend.
 struct HistoryDraft: Sendable {
     let result: ScanResult
-    /// The id this scan takes if no other scan is recorded first.
+    /// The number the scan took before its reports were written.
     let scanID: Int64
+    /// The scan it was compared with, if any.
+    let previousID: Int64?
 }
 
 /// The scan history in SQLite (WAL, a busy timeout): every scan with its inputs, counts and
 /// coverage and its findings. The only module that imports GRDB.
 ///
-/// A scan reads what it needs before its reports are written and records itself after they are
-/// in place, in one short transaction (`record`): nothing holds the write lock while a scan
-/// computes, so a long scan does not make another one wait.
+/// A scan reads what it compares with and takes its number before its reports are written, and
+/// records itself after they are in place, in one short transaction (`record`): nothing holds the
+/// write lock while a scan computes or writes its reports, so a long scan does not make another
+/// one wait, and what a report says of its scan is what the history records.
 public struct HistoryStore: Sendable {
     private let writer: any DatabaseWriter
     public let path: String
@@ -75,6 +78,12 @@ public struct HistoryStore: Sendable {
                     records INTEGER NOT NULL);
                 ALTER TABLE scan ADD COLUMN coverage TEXT NOT NULL DEFAULT '[]';
                 """)
+        }
+        // The scan a scan was compared with (0: none). Scans overlap: the latest recorded when one
+        // compared is not always the one numbered before it. Null in scans recorded before v3,
+        // which were compared with the one numbered before them.
+        m.registerMigration("v3-previous-scan") { db in
+            try db.execute(sql: "ALTER TABLE scan ADD COLUMN previous_scan INTEGER")
         }
         return m
     }
@@ -210,12 +219,12 @@ public struct HistoryStore: Sendable {
 
     struct DamagedValue: Error, CustomStringConvertible { let description: String }
 
-    private static func compare(_ result: ScanResult, _ db: Database, path: String) throws -> HistoryDraft {
+    /// `result` compared with the latest scan recorded, to be recorded as scan `scanID`.
+    private static func compare(_ result: ScanResult, _ db: Database, path: String, scanID: Int64) throws -> HistoryDraft {
         let previous = try Row.fetchOne(db, sql: "SELECT id, time FROM scan ORDER BY id DESC LIMIT 1")
         let previousID: Int64? = try previous?.decode(forColumn: "id")
         let times = Times()
         let previousTime = try previous.map { try times.read($0, "time", in: "scan") }
-        let scanID = try nextID(db)
         var before: [String: (firstSeen: Date, entry: Baseline.Entry)] = [:]
         if let previousID {
             let rows = try Row.fetchCursor(
@@ -240,10 +249,11 @@ public struct HistoryStore: Sendable {
         let current = Set(findings.lazy.filter(\.isOpen).map(\.fingerprint))
         let resolved = before.values.map(\.entry).filter { !current.contains($0.fingerprint) }.sorted { $0.fingerprint < $1.fingerprint }
         var out = result.with(findings: findings)
+        let point = HistoryReport.Point(scan: scanID, time: result.now, open: openCounts(findings))
         out.history = HistoryReport(
             database: path, scan: scanID, previous: previousTime, resolved: resolved,
-            trend: try trend(db, times) + [HistoryReport.Point(scan: scanID, time: result.now, open: openCounts(findings))])
-        return HistoryDraft(result: out, scanID: scanID)
+            trend: (try trend(db, times) + [point]).sorted { $0.scan < $1.scan })
+        return HistoryDraft(result: out, scanID: scanID, previousID: previousID)
     }
 
     static func openCounts(_ findings: [Finding]) -> [Severity: Int] {
@@ -252,15 +262,11 @@ public struct HistoryStore: Sendable {
         return counts
     }
 
-    /// Compares `result` with the latest scan, has `write` write the reports of the compared
-    /// result (it returns what moves them into place), and records the scan once they are in place.
-    ///
-    /// First without any lock: the comparison is read, the reports written, and the scan recorded
-    /// in one short immediate transaction, in which the reports are moved into place, provided no
-    /// other scan was recorded meanwhile. If one was, the comparison would be against a scan that
-    /// is no longer the latest: it is then made again, and the reports written again, inside the
-    /// transaction, so that a long scan among many short ones cannot be starved. An error from
-    /// `write` or from moving the reports rolls back, leaving no trace in the history.
+    /// Compares `result` with the latest scan recorded, takes the scan's number, has `write` write
+    /// the reports of the compared result (it returns what moves them into place), and records the
+    /// scan once they are in place: in one short immediate transaction, in which the reports are
+    /// moved into place. An error from `write` or from moving the reports leaves no scan in the
+    /// history (its number is skipped).
     public func record(
         _ result: ScanResult, toolVersion: String, write: (ScanResult) throws -> (() throws -> Void)
     ) throws -> ScanResult {
@@ -273,42 +279,42 @@ public struct HistoryStore: Sendable {
             }
         }
         do {
-            let draft = try writer.read { db in try Self.compare(result, db, path: path) }
-            let place = try caller { try write(draft.result) }
-            let recorded = try writer.writeWithoutTransaction { db -> ScanResult? in
-                var recorded: ScanResult?
+            let scanID = try writer.writeWithoutTransaction { db in
+                var id: Int64 = 0
                 try db.inTransaction(.immediate) {
-                    guard try Self.nextID(db) == draft.scanID else { return .rollback }
+                    id = try Self.takeNumber(db)
+                    return .commit
+                }
+                return id
+            }
+            let draft = try writer.read { db in try Self.compare(result, db, path: path, scanID: scanID) }
+            let place = try caller { try write(draft.result) }
+            try writer.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
                     try caller(place)
                     try Self.insert(draft, db, toolVersion: toolVersion)
-                    recorded = draft.result
                     return .commit
                 }
-                return recorded
             }
-            if let recorded { return recorded }
-            return try writer.writeWithoutTransaction { db in
-                var recorded = result
-                try db.inTransaction(.immediate) {
-                    let draft = try Self.compare(result, db, path: path)
-                    try caller { try write(draft.result)() }
-                    try Self.insert(draft, db, toolVersion: toolVersion)
-                    recorded = draft.result
-                    return .commit
-                }
-                return recorded
-            }
+            return draft.result
         } catch {
             if let callerError { throw callerError }
             throw Self.failure(error, path: path, doing: "record the scan")
         }
     }
 
-    /// The id the next scan takes (AUTOINCREMENT: never one a deleted scan had).
-    private static func nextID(_ db: Database) throws -> Int64 {
+    /// The next scan number, taken in a transaction of its own so that no other scan takes it
+    /// (AUTOINCREMENT never hands out a number at or below `sqlite_sequence`'s).
+    private static func takeNumber(_ db: Database) throws -> Int64 {
         let latest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM scan") ?? 0
-        let sequence = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'scan'") ?? 0
-        return max(latest, sequence) + 1
+        let sequence = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'scan'")
+        let id = max(latest, sequence ?? 0) + 1
+        if sequence == nil {
+            try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) VALUES ('scan', ?)", arguments: [id])
+        } else {
+            try db.execute(sql: "UPDATE sqlite_sequence SET seq = ? WHERE name = 'scan'", arguments: [id])
+        }
+        return id
     }
 
     private static func insert(_ draft: HistoryDraft, _ db: Database, toolVersion: String) throws {
@@ -320,12 +326,13 @@ public struct HistoryStore: Sendable {
         try db.execute(
             sql: """
                 INSERT INTO scan (id, time, tool_version, catalog_version, policy_path, policy_sha256, complete, open_critical, open_high,
-                    open_medium, open_low, open_info, waived, baselined, coverage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    open_medium, open_low, open_info, waived, baselined, coverage, previous_scan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 draft.scanID, now, toolVersion, result.catalogVersion, result.policy.path, result.policy.sha256, result.snapshot.isComplete,
                 open[.critical], open[.high], open[.medium], open[.low], open[.info],
                 result.findings.count { $0.status == .waived }, result.findings.count { $0.status == .baselined }, coverage,
+                draft.previousID ?? 0,
             ])
         for s in result.snapshot.sources {
             try db.execute(
@@ -377,10 +384,11 @@ public struct HistoryStore: Sendable {
                     let resolved = try Int.fetchOne(
                         db,
                         sql: """
-                            SELECT COUNT(*) FROM finding WHERE scan_id = (SELECT MAX(id) FROM scan WHERE id < ?)
+                            SELECT COUNT(*) FROM finding
+                            WHERE scan_id = COALESCE((SELECT previous_scan FROM scan WHERE id = ?), (SELECT MAX(id) FROM scan WHERE id < ?), 0)
                             AND status IN ('open','new','persisting')
                             AND fingerprint NOT IN (SELECT fingerprint FROM finding WHERE scan_id = ? AND status IN ('open','new','persisting'))
-                            """, arguments: [id, id]) ?? 0
+                            """, arguments: [id, id, id]) ?? 0
                     let counts = open[id] ?? (0, 0)
                     return ScanSummary(
                         id: id, time: times.text(try times.read(row, "time", in: "scan")), toolVersion: try row.decode(forColumn: "tool_version"),

@@ -13,8 +13,8 @@ public enum History {
     }
 
     /// Compares `result` with the latest scan, has `stage` write the reports of the compared
-    /// result, and records the scan once they are in place (`HistoryStore.record`). Returns the
-    /// recorded result and the report paths.
+    /// result, and records the scan once they are in place (`HistoryStore.record`): nothing holds
+    /// the history while the scan computes or writes. Returns the recorded result and the paths.
     static func record(
         _ result: ScanResult, in store: HistoryStore, stage: @escaping (ScanResult) throws -> ReportFolder
     ) throws -> (result: ScanResult, written: [String]) {
