@@ -209,10 +209,15 @@ public struct HistoryStore: Sendable {
 
         /// A time the history recorded; anything else means the file was damaged.
         func read(_ row: Row, _ column: String, in table: String) throws -> Date {
-            let text: String = try row.decode(forColumn: column)
-            guard let d = date(text) else {
-                throw DamagedValue(description: "\(table).\(column) holds '\(text.prefix(40))', not a time")
-            }
+            try check(try row.decode(forColumn: column), "\(table).\(column)")
+        }
+
+        func read(_ row: Row, _ index: Int, in column: String) throws -> Date {
+            try check(try row.decode(atIndex: index), column)
+        }
+
+        private func check(_ text: String, _ column: String) throws -> Date {
+            guard let d = date(text) else { throw DamagedValue(description: "\(column) holds '\(text.prefix(40))', not a time") }
             return d
         }
     }
@@ -227,15 +232,20 @@ public struct HistoryStore: Sendable {
         let previousTime = try previous.map { try times.read($0, "time", in: "scan") }
         var before: [String: (firstSeen: Date, entry: Baseline.Entry)] = [:]
         if let previousID {
+            // Columns by position, not looked up by name for each value: the previous scan may hold
+            // hundreds of thousands of findings.
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT * FROM finding WHERE scan_id = ? AND status IN ('open', 'new', 'persisting')", arguments: [previousID])
+                db,
+                sql: """
+                    SELECT fingerprint, rule_id, severity, platform, scope, principal, role, message, first_seen FROM finding
+                    WHERE scan_id = ? AND status IN ('open', 'new', 'persisting')
+                    """, arguments: [previousID])
             while let row = try rows.next() {
                 let entry = Baseline.Entry(
-                    fingerprint: try row.decode(forColumn: "fingerprint"), rule_id: try row.decode(forColumn: "rule_id"),
-                    severity: try row.decode(forColumn: "severity"), platform: try row.decode(forColumn: "platform"),
-                    scope: try row.decode(forColumn: "scope"), principal: try row.decode(forColumn: "principal"),
-                    role: try row.decode(forColumn: "role"), message: try row.decode(forColumn: "message"))
-                before[entry.fingerprint] = (try times.read(row, "first_seen", in: "finding"), entry)
+                    fingerprint: try row.decode(atIndex: 0), rule_id: try row.decode(atIndex: 1), severity: try row.decode(atIndex: 2),
+                    platform: try row.decode(atIndex: 3), scope: try row.decode(atIndex: 4), principal: try row.decode(atIndex: 5),
+                    role: try row.decode(atIndex: 6), message: try row.decode(atIndex: 7))
+                before[entry.fingerprint] = (try times.read(row, 8, in: "finding.first_seen"), entry)
             }
         }
         // The history keeps whole seconds.
@@ -345,7 +355,8 @@ public struct HistoryStore: Sendable {
             """)
         // In fingerprint order, both of the table's indexes grow at one end instead of at random
         // places (370,000 findings: 4 s rather than 15 s, with the larger page cache of `init`).
-        for f in result.findings.sorted(by: { $0.fingerprint < $1.fingerprint }) {
+        let findings = result.findings
+        for f in findings.indices.sorted(by: { findings[$0].fingerprint < findings[$1].fingerprint }).lazy.map({ findings[$0] }) {
             try statement.execute(arguments: [
                 draft.scanID, f.fingerprint, f.ruleID, f.severity.rawValue, f.status.rawValue, f.platform.rawValue, f.scope, f.principal,
                 f.role, f.message, f.firstSeen.map(times.text) ?? now,
