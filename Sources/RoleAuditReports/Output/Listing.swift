@@ -74,17 +74,18 @@ public enum TerminalJSON {
         let text = String(decoding: try encoder.encode(value), as: UTF8.self)
         var out = ""
         out.reserveCapacity(text.utf8.count + 1)
-        var string: Substring.UnicodeScalarView?
+        // Inside a string (between unescaped quotes), its text so far.
+        var string: String.UnicodeScalarView?
         var escaped = false
         for u in text.unicodeScalars {
             if string == nil {
                 out.unicodeScalars.append(u)
-                if u == "\"" { string = Substring.UnicodeScalarView() }
+                if u == "\"" { string = String.UnicodeScalarView() }
             } else if escaped || u == "\\" {
                 string?.append(u)
                 escaped = !escaped && u == "\\"
             } else if u == "\"" {
-                out += Terminal.text(String(String.UnicodeScalarView(string ?? .init())))
+                out += Terminal.text(String(string ?? .init()))
                 out.unicodeScalars.append(u)
                 string = nil
             } else {
