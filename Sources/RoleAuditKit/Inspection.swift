@@ -1,8 +1,8 @@
-import RoleAuditReports
 import Foundation
 import RoleAuditCatalog
 import RoleAuditImport
 import RoleAuditModel
+import RoleAuditReports
 
 /// What `roleaudit inspect` shows: what was read, per source and per account / tenant, the
 /// coverage of the input, and on request one principal's effective access with provenance.

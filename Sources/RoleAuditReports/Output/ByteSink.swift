@@ -26,9 +26,9 @@ public struct OutputError: Error, Equatable, CustomStringConvertible {
 /// The first failed write is kept and thrown by `close()`; later writes are dropped, so writers
 /// stream without a `try` on every cell.
 ///
-/// Only the output layer (this folder) writes strings into a sink, each through the escaping its
-/// format needs; report writers go through `HTML`, `CSVTable`, `XMLText`, `JSONOutput` and
-/// `Markdown`.
+/// Only the output layer writes into a sink, each format through its escaping (`HTML`,
+/// `CSVTable`, `XMLOutput`, `JSONOutput`); diff.md, a few dozen lines, is built as text with
+/// `Markdown.code` around every value and written whole. Outside this module a sink takes no text.
 public final class ByteSink {
     public let path: String
     private var fd: Int32
