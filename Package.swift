@@ -79,7 +79,6 @@ let package = Package(
             dependencies: [
                 "RoleAuditModel", "RoleAuditCatalog", "RoleAuditImport", "RoleAuditPolicy", "RoleAuditRules", "RoleAuditReports",
                 "RoleAuditHistory",
-                .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
         // Live collection from the vendors' APIs into export folders and a manifest that the importer verifies.
@@ -101,6 +100,7 @@ let package = Package(
         .testTarget(name: "RoleAuditCatalogTests", dependencies: ["RoleAuditCatalog"]),
         .testTarget(name: "RoleAuditRulesTests", dependencies: ["RoleAuditRules", "RoleAuditCatalog", "RoleAuditModel", "RoleAuditPolicy"]),
         .testTarget(name: "RoleAuditImportTests", dependencies: ["RoleAuditImport", "RoleAuditModel"], exclude: ["Fixtures"]),
+        .testTarget(name: "RoleAuditReportsTests", dependencies: ["RoleAuditReports"]),
         .testTarget(
             name: "CollectTests",
             dependencies: [

@@ -11,11 +11,28 @@ public struct HistoryError: Error, CustomStringConvertible {
     public var description: String { "\(path): \(problem)" }
 }
 
+/// A scan compared with the history, not yet recorded: the result with each open finding marked
+/// `new` or `persisting`, its first-seen time, what was resolved and the trend.
+struct HistoryDraft: Sendable {
+    let result: ScanResult
+    /// The number the scan took before its reports were written.
+    let scanID: Int64
+    /// The scan it was compared with, if any.
+    let previousID: Int64?
+}
+
 /// The scan history in SQLite (WAL, a busy timeout): every scan with its inputs, counts and
-/// coverage and its findings, recorded in one transaction. The only module that imports GRDB.
+/// coverage and its findings. The only module that imports GRDB.
+///
+/// A scan reads what it compares with and takes its number before its reports are written, and
+/// records itself after they are in place, in one short transaction (`record`): nothing holds the
+/// write lock while a scan computes or writes its reports, so a long scan does not make another
+/// one wait, and what a report says of its scan is what the history records.
 public struct HistoryStore: Sendable {
-    private let pool: DatabasePool
+    private let writer: any DatabaseWriter
     public let path: String
+    /// A copy read in place of a history its folder does not let SQLite read (see `openReadOnly`).
+    private let copy: TemporaryCopy?
 
     /// Append-only. Each migration is a step a shipped database may be at: never edit one, add the
     /// next. GRDB runs each in its own transaction and records it in `grdb_migrations`.
@@ -62,156 +79,362 @@ public struct HistoryStore: Sendable {
                 ALTER TABLE scan ADD COLUMN coverage TEXT NOT NULL DEFAULT '[]';
                 """)
         }
+        // The scan a scan was compared with (0: none). Scans overlap: the latest recorded when one
+        // compared is not always the one numbered before it. Null in scans recorded before v3,
+        // which were compared with the one numbered before them.
+        m.registerMigration("v3-previous-scan") { db in
+            try db.execute(sql: "ALTER TABLE scan ADD COLUMN previous_scan INTEGER")
+        }
         return m
     }
 
-    /// Opens (creating if needed) and migrates the history at `path`. Refuses a file that is not
-    /// SQLite, a database that is not a roleaudit history, and one a newer roleaudit wrote.
-    public init(path: String) throws {
+    /// Opens the history at `path` and checks that it is roleaudit's. Writable (the default), it is
+    /// created if needed and migrated. `readOnly` is for reading only: a history another account
+    /// owns can be listed; one an older roleaudit left is opened writable once, to migrate it.
+    public init(path: String, readOnly: Bool = false) throws {
         self.path = path
         var config = Configuration()
         // Scheduled scans overlap: a second writer waits for the first instead of failing.
         config.busyMode = .timeout(60)
         config.foreignKeysEnabled = true
+        // Recording a large scan touches the finding table's indexes all over: a 64 MiB page cache
+        // (the default is 2 MiB) keeps them in memory for the transaction.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
         do {
-            pool = try DatabasePool(path: path, configuration: config)
-            let migrator = Self.migrator
-            try pool.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
-                    let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-                    if !tables.isEmpty && !tables.contains("grdb_migrations") {
-                        throw HistoryError(path: path, problem: "not a roleaudit history (it holds the tables \(tables.sorted().joined(separator: ", ")))")
+            if readOnly, let current = try Self.openCurrent(path, config) {
+                (writer, copy) = current
+            } else {
+                copy = nil
+                let pool = try DatabasePool(path: path, configuration: config)
+                try pool.writeWithoutTransaction { db in
+                    try db.inTransaction(.immediate) {
+                        _ = try Self.check(db, path: path)
+                        return .commit
                     }
-                    return .commit
                 }
-                let applied = try migrator.appliedIdentifiers(db)
-                let unknown = applied.subtracting(migrator.migrations)
-                if !unknown.isEmpty {
-                    throw HistoryError(path: path, problem: "written by a newer roleaudit (schema \(unknown.sorted().joined(separator: ", "))); upgrade roleaudit to use it")
-                }
+                try Self.migrator.migrate(pool)
+                writer = pool
             }
-            try migrator.migrate(pool)
-        } catch let e as HistoryError {
-            throw e
-        } catch let e as DatabaseError {
-            throw HistoryError(path: path, problem: "not a usable SQLite history: \(e.message ?? "\(e.resultCode)")")
         } catch {
-            throw HistoryError(path: path, problem: "cannot open the history: \(error)")
+            throw Self.failure(error, path: path, doing: "open the history")
         }
     }
 
-    /// Records a scan and returns its result with each open finding marked `new` or `persisting`,
-    /// its first-seen time, the findings resolved since the previous scan and the trend. All in one
-    /// immediate transaction: a concurrent scan waits, and a scan killed half-way leaves nothing.
-    public func record(_ result: ScanResult, toolVersion: String) throws -> ScanResult {
+    /// The history opened read-only, if it is at this roleaudit's schema (nil if older).
+    private static func openCurrent(_ path: String, _ config: Configuration) throws -> (DatabaseQueue, TemporaryCopy?)? {
+        var config = config
+        config.readonly = true
+        let (queue, copy) = try openReadOnly(path, config)
+        let applied = try queue.read { db in try check(db, path: path) }
+        guard applied == Set(migrator.migrations) else { return nil }
+        return (queue, copy)
+    }
+
+    /// SQLite reads a WAL database through its `-shm` index, which it creates when it is missing;
+    /// in a folder the user may not write to it cannot ("attempt to write a readonly database").
+    /// The history is then read from a copy of its files.
+    private static func openReadOnly(_ path: String, _ config: Configuration) throws -> (DatabaseQueue, TemporaryCopy?) {
         do {
-            return try pool.writeWithoutTransaction { db in
-                var out = result
-                try db.inTransaction(.immediate) {
-                    out = try Self.insert(result, db, path: path, toolVersion: toolVersion)
-                    return .commit
-                }
-                return out
-            }
-        } catch let e as DatabaseError {
-            throw HistoryError(path: path, problem: "cannot record the scan: \(e.message ?? "\(e.resultCode)")")
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") }
+            return (queue, nil)
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_READONLY || e.resultCode == .SQLITE_CANTOPEN {
+            let copy = try TemporaryCopy(of: path)
+            return (try DatabaseQueue(path: copy.database, configuration: config), copy)
         }
     }
 
-    static func date(_ s: String) -> Date? { ISO8601DateFormatter().date(from: s) }
+    /// Refuses a database that is not roleaudit's (tables of another program, or another GRDB
+    /// application's migrations) or that a newer roleaudit wrote; returns the migrations applied
+    /// (none for an empty database).
+    private static func check(_ db: Database, path: String) throws -> Set<String> {
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        guard !tables.isEmpty else { return [] }
+        let foreign = HistoryError(path: path, problem: "not a roleaudit history (it holds the tables \(tables.sorted().joined(separator: ", ")))")
+        guard tables.contains("grdb_migrations") else { throw foreign }
+        let applied = Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+        let known = migrator.migrations
+        guard let first = known.first, applied.contains(first) else { throw foreign }
+        let unknown = applied.subtracting(known)
+        if !unknown.isEmpty {
+            throw HistoryError(path: path, problem: "written by a newer roleaudit (schema \(unknown.sorted().joined(separator: ", "))); upgrade roleaudit to use it")
+        }
+        return applied
+    }
 
-    private static func insert(_ result: ScanResult, _ db: Database, path: String, toolVersion: String) throws -> ScanResult {
+    /// One line for any error the database gives: damaged file, missing table, a value of the
+    /// wrong type.
+    static func failure(_ error: any Error, path: String, doing what: String) -> HistoryError {
+        switch error {
+        case let e as HistoryError: return e
+        case let e as DatabaseError:
+            if e.resultCode == .SQLITE_NOTADB || e.resultCode == .SQLITE_CORRUPT {
+                return HistoryError(path: path, problem: "not a usable SQLite history: \(e.message ?? "\(e.resultCode)")")
+            }
+            return HistoryError(path: path, problem: "cannot \(what): \(e.message ?? "\(e.resultCode)")")
+        case let e as RowDecodingError:
+            return HistoryError(path: path, problem: "damaged: \(Self.oneLine(e))")
+        case let e as DamagedValue:
+            return HistoryError(path: path, problem: "damaged: \(e.description)")
+        default:
+            return HistoryError(path: path, problem: "cannot \(what): \(Self.oneLine(error))")
+        }
+    }
+
+    private static func oneLine(_ error: any Error) -> String {
+        String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
+    /// Times as the history stores them (`2026-11-23T00:00:00Z`), through one formatter and each
+    /// distinct one converted once: a scan's findings share a few first-seen times, and creating
+    /// an ISO8601DateFormatter per finding made recording 370,000 findings take minutes.
+    final class Times {
+        private let formatter = ISO8601DateFormatter()
+        private var dates: [String: Date] = [:]
+        private var texts: [Date: String] = [:]
+
+        func date(_ text: String) -> Date? {
+            if let d = dates[text] { return d }
+            let d = formatter.date(from: text)
+            dates[text] = d
+            return d
+        }
+
+        func text(_ date: Date) -> String {
+            if let t = texts[date] { return t }
+            let t = formatter.string(from: date)
+            texts[date] = t
+            return t
+        }
+
+        /// A time the history recorded; anything else means the file was damaged.
+        func read(_ row: Row, _ column: String, in table: String) throws -> Date {
+            try check(try row.decode(forColumn: column), "\(table).\(column)")
+        }
+
+        func read(_ row: Row, _ index: Int, in column: String) throws -> Date {
+            try check(try row.decode(atIndex: index), column)
+        }
+
+        private func check(_ text: String, _ column: String) throws -> Date {
+            guard let d = date(text) else { throw DamagedValue(description: "\(column) holds '\(text.prefix(40))', not a time") }
+            return d
+        }
+    }
+
+    struct DamagedValue: Error, CustomStringConvertible { let description: String }
+
+    /// `result` compared with the latest scan recorded, to be recorded as scan `scanID`.
+    private static func compare(_ result: ScanResult, _ db: Database, path: String, scanID: Int64) throws -> HistoryDraft {
         let previous = try Row.fetchOne(db, sql: "SELECT id, time FROM scan ORDER BY id DESC LIMIT 1")
-        let previousID: Int64? = previous?["id"]
-        var before: [String: (firstSeen: String, entry: Baseline.Entry)] = [:]
+        let previousID: Int64? = try previous?.decode(forColumn: "id")
+        let times = Times()
+        let previousTime = try previous.map { try times.read($0, "time", in: "scan") }
+        var before: [String: (firstSeen: Date, entry: Baseline.Entry)] = [:]
         if let previousID {
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM finding WHERE scan_id = ? AND status IN ('open', 'new', 'persisting')", arguments: [previousID]) {
+            // Columns by position, not looked up by name for each value: the previous scan may hold
+            // hundreds of thousands of findings.
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT fingerprint, rule_id, severity, platform, scope, principal, role, message, first_seen FROM finding
+                    WHERE scan_id = ? AND status IN ('open', 'new', 'persisting')
+                    """, arguments: [previousID])
+            while let row = try rows.next() {
                 let entry = Baseline.Entry(
-                    fingerprint: row["fingerprint"], rule_id: row["rule_id"], severity: row["severity"], platform: row["platform"],
-                    scope: row["scope"], principal: row["principal"], role: row["role"], message: row["message"])
-                before[entry.fingerprint] = (row["first_seen"], entry)
+                    fingerprint: try row.decode(atIndex: 0), rule_id: try row.decode(atIndex: 1), severity: try row.decode(atIndex: 2),
+                    platform: try row.decode(atIndex: 3), scope: try row.decode(atIndex: 4), principal: try row.decode(atIndex: 5),
+                    role: try row.decode(atIndex: 6), message: try row.decode(atIndex: 7))
+                before[entry.fingerprint] = (try times.read(row, 8, in: "finding.first_seen"), entry)
             }
         }
-        let now = result.now.iso8601
+        // The history keeps whole seconds.
+        let now = times.date(times.text(result.now))
         var findings = result.findings
         for i in findings.indices {
             let seen = before[findings[i].fingerprint]?.firstSeen
             if findings[i].isOpen { findings[i].status = seen == nil ? .new : .persisting }
-            findings[i].firstSeen = date(seen ?? now)
+            findings[i].firstSeen = seen ?? now
         }
-        let open = findings.filter(\.isOpen)
-        let count: (Severity) -> Int = { s in open.filter { $0.severity == s }.count }
+        let current = Set(findings.lazy.filter(\.isOpen).map(\.fingerprint))
+        let resolved = before.values.map(\.entry).filter { !current.contains($0.fingerprint) }.sorted { $0.fingerprint < $1.fingerprint }
+        var out = result.with(findings: findings)
+        let point = HistoryReport.Point(scan: scanID, time: result.now, open: openCounts(findings))
+        out.history = HistoryReport(
+            database: path, scan: scanID, previous: previousTime, resolved: resolved,
+            trend: (try trend(db, times) + [point]).sorted { $0.scan < $1.scan })
+        return HistoryDraft(result: out, scanID: scanID, previousID: previousID)
+    }
+
+    static func openCounts(_ findings: [Finding]) -> [Severity: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0, 0) })
+        for f in findings where f.isOpen { counts[f.severity, default: 0] += 1 }
+        return counts
+    }
+
+    /// Compares `result` with the latest scan recorded, takes the scan's number, has `write` write
+    /// the reports of the compared result (it returns what moves them into place), and records the
+    /// scan once they are in place: in one short immediate transaction, in which the reports are
+    /// moved into place. An error from `write` or from moving the reports leaves no scan in the
+    /// history (its number is skipped).
+    public func record(
+        _ result: ScanResult, toolVersion: String, write: (ScanResult) throws -> (() throws -> Void)
+    ) throws -> ScanResult {
+        // Errors from `write` and from placing the reports are the caller's, thrown as they are.
+        var callerError: (any Error)?
+        func caller<T>(_ body: () throws -> T) throws -> T {
+            do { return try body() } catch {
+                callerError = error
+                throw error
+            }
+        }
+        do {
+            let scanID = try writer.writeWithoutTransaction { db in
+                var id: Int64 = 0
+                try db.inTransaction(.immediate) {
+                    id = try Self.takeNumber(db)
+                    return .commit
+                }
+                return id
+            }
+            let draft = try writer.read { db in try Self.compare(result, db, path: path, scanID: scanID) }
+            let place = try caller { try write(draft.result) }
+            try writer.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    try caller(place)
+                    try Self.insert(draft, db, toolVersion: toolVersion)
+                    return .commit
+                }
+            }
+            return draft.result
+        } catch {
+            if let callerError { throw callerError }
+            throw Self.failure(error, path: path, doing: "record the scan")
+        }
+    }
+
+    /// The next scan number, taken in a transaction of its own so that no other scan takes it
+    /// (AUTOINCREMENT never hands out a number at or below `sqlite_sequence`'s).
+    private static func takeNumber(_ db: Database) throws -> Int64 {
+        let latest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM scan") ?? 0
+        let sequence = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'scan'")
+        let id = max(latest, sequence ?? 0) + 1
+        if sequence == nil {
+            try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) VALUES ('scan', ?)", arguments: [id])
+        } else {
+            try db.execute(sql: "UPDATE sqlite_sequence SET seq = ? WHERE name = 'scan'", arguments: [id])
+        }
+        return id
+    }
+
+    private static func insert(_ draft: HistoryDraft, _ db: Database, toolVersion: String) throws {
+        let result = draft.result
+        let times = Times()
+        let now = times.text(result.now)
+        let open = openCounts(result.findings)
         let coverage = try String(decoding: JSONEncoder().encode(result.snapshot.coverage.map(\.detail)), as: UTF8.self)
         try db.execute(
             sql: """
-                INSERT INTO scan (time, tool_version, catalog_version, policy_path, policy_sha256, complete, open_critical, open_high,
-                    open_medium, open_low, open_info, waived, baselined, coverage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO scan (id, time, tool_version, catalog_version, policy_path, policy_sha256, complete, open_critical, open_high,
+                    open_medium, open_low, open_info, waived, baselined, coverage, previous_scan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                now, toolVersion, result.catalogVersion, result.policy.path, result.policy.sha256, result.snapshot.isComplete,
-                count(.critical), count(.high), count(.medium), count(.low), count(.info),
-                findings.filter { $0.status == .waived }.count, findings.filter { $0.status == .baselined }.count, coverage,
+                draft.scanID, now, toolVersion, result.catalogVersion, result.policy.path, result.policy.sha256, result.snapshot.isComplete,
+                open[.critical], open[.high], open[.medium], open[.low], open[.info],
+                result.findings.count { $0.status == .waived }, result.findings.count { $0.status == .baselined }, coverage,
+                draft.previousID ?? 0,
             ])
-        let scanID = db.lastInsertedRowID
         for s in result.snapshot.sources {
             try db.execute(
                 sql: "INSERT INTO input (scan_id, path, format, sha256, size, records) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [scanID, s.path, s.format, s.sha256, s.size, s.records])
+                arguments: [draft.scanID, s.path, s.format, s.sha256, s.size, s.records])
         }
-        let insert = try db.makeStatement(sql: """
+        let statement = try db.makeStatement(sql: """
             INSERT OR REPLACE INTO finding (scan_id, fingerprint, rule_id, severity, status, platform, scope, principal, role, message, first_seen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        for f in findings {
-            try insert.execute(arguments: [
-                scanID, f.fingerprint, f.ruleID, f.severity.rawValue, f.status.rawValue, f.platform.rawValue, f.scope, f.principal,
-                f.role, f.message, f.firstSeen?.iso8601 ?? now,
+        // In fingerprint order, both of the table's indexes grow at one end instead of at random
+        // places (370,000 findings: 4 s rather than 15 s, with the larger page cache of `init`).
+        let findings = result.findings
+        for f in findings.indices.sorted(by: { findings[$0].fingerprint < findings[$1].fingerprint }).lazy.map({ findings[$0] }) {
+            try statement.execute(arguments: [
+                draft.scanID, f.fingerprint, f.ruleID, f.severity.rawValue, f.status.rawValue, f.platform.rawValue, f.scope, f.principal,
+                f.role, f.message, f.firstSeen.map(times.text) ?? now,
             ])
         }
-        let current = Set(open.map(\.fingerprint))
-        let resolved = before.values.map(\.entry).filter { !current.contains($0.fingerprint) }.sorted { $0.fingerprint < $1.fingerprint }
-        var out = result.with(findings: findings)
-        out.history = HistoryReport(
-            database: path, scan: scanID, previous: (previous?["time"] as String?).flatMap(date), resolved: resolved,
-            trend: try trend(db))
-        return out
     }
 
-    static func trend(_ db: Database) throws -> [HistoryReport.Point] {
-        try Row.fetchAll(db, sql: "SELECT * FROM scan ORDER BY id").map { row in
+    static func trend(_ db: Database, _ times: Times) throws -> [HistoryReport.Point] {
+        try Row.fetchAll(db, sql: "SELECT id, time, open_critical, open_high, open_medium, open_low, open_info FROM scan ORDER BY id").map { row in
             HistoryReport.Point(
-                scan: row["id"], time: date(row["time"]) ?? Date(timeIntervalSince1970: 0),
-                open: [.critical: row["open_critical"], .high: row["open_high"], .medium: row["open_medium"], .low: row["open_low"], .info: row["open_info"]])
+                scan: try row.decode(forColumn: "id"), time: try times.read(row, "time", in: "scan"),
+                open: [
+                    .critical: try row.decode(forColumn: "open_critical"), .high: try row.decode(forColumn: "open_high"),
+                    .medium: try row.decode(forColumn: "open_medium"), .low: try row.decode(forColumn: "open_low"),
+                    .info: try row.decode(forColumn: "open_info"),
+                ])
         }
     }
 
     /// Every scan, oldest first, with its counts and inputs.
     public func scans() throws -> [ScanSummary] {
         do {
-            return try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT scan.*, (SELECT COUNT(*) FROM input WHERE input.scan_id = scan.id) AS inputs FROM scan ORDER BY id").map { row in
-                    let id: Int64 = row["id"]
-                    let prints = try String.fetchAll(db, sql: "SELECT fingerprint FROM finding WHERE scan_id = ? AND status IN ('open','new','persisting')", arguments: [id])
-                    let newCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM finding WHERE scan_id = ? AND status = 'new'", arguments: [id]) ?? 0
+            let times = Times()
+            return try writer.read { db in
+                // Open findings per scan, and how many of them were new, in one pass each.
+                var open: [Int64: (total: Int, new: Int)] = [:]
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT scan_id, COUNT(*) AS total, SUM(status = 'new') AS new FROM finding
+                    WHERE status IN ('open','new','persisting') GROUP BY scan_id
+                    """)
+                {
+                    open[try row.decode(forColumn: "scan_id")] = (try row.decode(forColumn: "total"), try row.decode(forColumn: "new"))
+                }
+                return try Row.fetchAll(db, sql: "SELECT scan.*, (SELECT COUNT(*) FROM input WHERE input.scan_id = scan.id) AS inputs FROM scan ORDER BY id").map { row in
+                    let id: Int64 = try row.decode(forColumn: "id")
                     let resolved = try Int.fetchOne(
                         db,
                         sql: """
-                            SELECT COUNT(*) FROM finding WHERE scan_id = (SELECT MAX(id) FROM scan WHERE id < ?)
+                            SELECT COUNT(*) FROM finding
+                            WHERE scan_id = COALESCE((SELECT previous_scan FROM scan WHERE id = ?), (SELECT MAX(id) FROM scan WHERE id < ?), 0)
                             AND status IN ('open','new','persisting')
                             AND fingerprint NOT IN (SELECT fingerprint FROM finding WHERE scan_id = ? AND status IN ('open','new','persisting'))
-                            """, arguments: [id, id]) ?? 0
+                            """, arguments: [id, id, id]) ?? 0
+                    let counts = open[id] ?? (0, 0)
                     return ScanSummary(
-                        id: id, time: row["time"], toolVersion: row["tool_version"], policySHA256: row["policy_sha256"],
-                        complete: row["complete"], inputs: row["inputs"],
-                        open: [row["open_critical"], row["open_high"], row["open_medium"], row["open_low"], row["open_info"]],
-                        waived: row["waived"], baselined: row["baselined"], new: newCount, persisting: prints.count - newCount, resolved: resolved)
+                        id: id, time: times.text(try times.read(row, "time", in: "scan")), toolVersion: try row.decode(forColumn: "tool_version"),
+                        policySHA256: try row.decode(forColumn: "policy_sha256"), complete: try row.decode(forColumn: "complete"),
+                        inputs: try row.decode(forColumn: "inputs"),
+                        open: [
+                            try row.decode(forColumn: "open_critical"), try row.decode(forColumn: "open_high"), try row.decode(forColumn: "open_medium"),
+                            try row.decode(forColumn: "open_low"), try row.decode(forColumn: "open_info"),
+                        ],
+                        waived: try row.decode(forColumn: "waived"), baselined: try row.decode(forColumn: "baselined"),
+                        new: counts.new, persisting: counts.total - counts.new, resolved: resolved)
                 }
             }
-        } catch let e as DatabaseError {
-            throw HistoryError(path: path, problem: "cannot read the history: \(e.message ?? "\(e.resultCode)")")
+        } catch {
+            throw Self.failure(error, path: path, doing: "read the history")
         }
     }
+}
 
+/// A history's files copied into a temporary folder, removed with the last store that reads them.
+final class TemporaryCopy: Sendable {
+    let folder: String
+    let database: String
+
+    init(of path: String) throws {
+        let fm = FileManager.default
+        folder = (NSTemporaryDirectory() as NSString).appendingPathComponent("roleaudit-history-\(UUID().uuidString)")
+        try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        database = (folder as NSString).appendingPathComponent("history.db")
+        try fm.copyItem(atPath: path, toPath: database)
+        // Commits not yet checkpointed into the database file are in the log.
+        if fm.fileExists(atPath: path + "-wal") { try fm.copyItem(atPath: path + "-wal", toPath: database + "-wal") }
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: folder) }
 }
 
 public struct ScanSummary: Sendable, Codable {

@@ -1,5 +1,6 @@
 import RoleAuditCatalog
 import RoleAuditModel
+import RoleAuditReports
 
 /// What `roleaudit catalog` prints: one row per (platform, level, role, capability, grant, source).
 public struct CatalogListing: Sendable {

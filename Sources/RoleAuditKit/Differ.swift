@@ -15,8 +15,7 @@ public enum Differ {
         let new = try Scanner.evaluate([after], catalog, policy, now: options.now)
         var result = RuleEngine.apply(Baseline(findings: old.findings, generatedAt: options.now.iso8601), source: before, to: new)
         result.changes = AccessChanges.between(before: old, after: result, beforeLabel: before, afterLabel: after)
-        let context = ReportContext(toolVersion: RoleAudit.version, generatedAt: options.now)
-        let outcome = try Scanner.finish(result, options: options, extra: try DiffMarkdownWriter.render(result, context: context))
+        let outcome = try Scanner.finish(result, options: options, extra: [DiffMarkdownWriter.self])
         // Incomplete exports on either side make the comparison unreliable.
         guard old.snapshot.isComplete || options.allowIncomplete else {
             return ScanOutcome(result: outcome.result, written: outcome.written, exitCode: 2, summary: outcome.summary + "BEFORE is incomplete: exit 2\n")

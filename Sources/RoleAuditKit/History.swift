@@ -6,9 +6,27 @@ import RoleAuditRules
 /// `scan --history` and `roleaudit history`: the façade over the history store, mapping its
 /// errors to the configuration exit code.
 public enum History {
-    static func record(_ result: ScanResult, in path: String) throws -> ScanResult {
+    /// Opens (creating or migrating) the history before the scan computes, so that an unusable
+    /// one costs no import.
+    static func open(_ path: String) throws -> HistoryStore {
+        do { return try HistoryStore(path: path) } catch let e as HistoryError { throw KitError.configuration(file: e.path, problem: e.problem) }
+    }
+
+    /// Compares `result` with the latest scan, has `stage` write the reports of the compared
+    /// result, and records the scan once they are in place (`HistoryStore.record`): nothing holds
+    /// the history while the scan computes or writes. Returns the recorded result and the paths.
+    static func record(
+        _ result: ScanResult, in store: HistoryStore, stage: @escaping (ScanResult) throws -> ReportFolder
+    ) throws -> (result: ScanResult, written: [String]) {
+        var written: [String] = []
         do {
-            return try HistoryStore(path: path).record(result, toolVersion: RoleAudit.version)
+            let recorded = try store.record(result, toolVersion: RoleAudit.version) { compared in
+                let folder = try stage(compared)
+                return {
+                    do throws(OutputError) { written = try folder.commit() } catch { throw KitError.cannotWrite(error) }
+                }
+            }
+            return (recorded, written)
         } catch let e as HistoryError {
             throw KitError.configuration(file: e.path, problem: e.problem)
         }
@@ -19,7 +37,7 @@ public enum History {
             throw KitError.configuration(file: path, problem: "no history here (scan --history \(path) creates it)")
         }
         do {
-            return try HistoryStore(path: path).scans()
+            return try HistoryStore(path: path, readOnly: true).scans()
         } catch let e as HistoryError {
             throw KitError.configuration(file: e.path, problem: e.problem)
         }

@@ -2,6 +2,7 @@ import Foundation
 import RoleAuditCatalog
 import RoleAuditImport
 import RoleAuditModel
+import RoleAuditReports
 
 /// What `roleaudit inspect` shows: what was read, per source and per account / tenant, the
 /// coverage of the input, and on request one principal's effective access with provenance.
@@ -200,59 +201,81 @@ public struct Inspection: Sendable {
 
     // MARK: rendering
 
+    /// What `inspect` prints. Every value from an export goes through `Terminal.text`, in every format.
     public func render(_ format: ListingFormat, principal: String?) throws -> String {
         if let principal {
             let access = try access(of: principal)
             switch format {
-            case .json: return try json(access)
-            case .csv, .table: return try renderAccess(access, format)
+            case .json: return try TerminalJSON.encode(access)
+            case .csv: return try accessTable(access).render(.csv)
+            case .table: return renderAccess(access)
             }
         }
         let summary = summary()
         switch format {
-        case .json: return try json(summary)
-        case .csv, .table: return renderSummary(summary)
+        case .json: return try TerminalJSON.encode(summary)
+        case .csv: return try summaryTable(summary).render(.csv)
+        case .table: return renderSummary(summary)
         }
-    }
-
-    private func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
     }
 
     private func renderSummary(_ s: Summary) -> String {
-        var out = "SOURCES\n"
-        out += Tabular(
-            columns: ["path", "format", "platform", "scope", "records", "size", "sha256"],
-            rows: s.sources.map {
-                [$0.path, $0.format, $0.platform?.rawValue ?? "-", $0.scope ?? "-", "\($0.records)", "\($0.size)", String($0.sha256.prefix(12))]
-            }
-        ).renderTable()
+        var out: TerminalText = "SOURCES\n"
+        out += Tabular(columns: ["path", "format", "platform", "scope", "records", "size", "sha256"], rows: s.sources.map {
+            [$0.path, $0.format, $0.platform?.rawValue ?? "-", $0.scope ?? "-", "\($0.records)", "\($0.size)", String($0.sha256.prefix(12))]
+        }).renderTable()
         for scope in s.scopes {
-            let title = [scope.name.flatMap { $0 == scope.id ? nil : "\"\($0)\"" }, scope.customer.map { "customer \($0)" }].compactMap { $0 }.joined(separator: ", ")
-            out += "\n\(scope.platform.displayName.uppercased()) \(scope.kind) \(scope.id)\(title.isEmpty ? "" : " (\(title))"): "
+            var title: [TerminalText] = []
+            if let name = scope.name, name != scope.id { title.append("\"\(name)\"") }
+            if let customer = scope.customer { title.append("customer \(customer)") }
+            let titled: TerminalText = title.isEmpty ? "" : " (\(TerminalText.joined(title, separator: ", ")))"
+            out += "\n\(scope.platform.displayName.uppercased()) \(scope.kind) \(scope.id)\(titled): "
             out += "\(scope.principals) principals, \(scope.grants) grants, \(scope.roles) roles"
             out += scope.platform == .cortexXDR ? ", \(scope.groups) groups\n" : "\n"
             if let orgs = scope.organizations, !orgs.isEmpty {
-                out += Tabular(
-                    columns: ["organization", "name", "members"],
-                    rows: orgs.map { [$0.id, $0.name ?? "", "\($0.members)"] }
-                ).renderTable().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+                let table = Tabular(columns: ["organization", "name", "members"], rows: orgs.map { [$0.id, $0.name ?? "", "\($0.members)"] }).renderTable()
+                out += "\(table.indented("  "))\n"
             }
         }
-        out += "\nCOVERAGE: " + (s.complete ? "complete" : "INCOMPLETE (a scan exits 2 unless --allow-incomplete)") + "\n"
+        out += "\nCOVERAGE: \(s.complete ? "complete" : "INCOMPLETE (a scan exits 2 unless --allow-incomplete)")\n"
         if !s.coverage.isEmpty {
-            out += Tabular(
-                columns: ["kind", "platform", "scope", "file", "detail"],
-                rows: s.coverage.map { [$0.kind.rawValue, $0.platform?.rawValue ?? "", $0.scope ?? "", $0.file ?? "", $0.detail] }
-            ).renderTable()
+            out += Tabular(columns: ["kind", "platform", "scope", "file", "detail"], rows: s.coverage.map {
+                [$0.kind.rawValue, $0.platform?.rawValue ?? "", $0.scope ?? "", $0.file ?? "", $0.detail]
+            }).renderTable()
         }
-        return out
+        return out.text
     }
 
-    private func renderAccess(_ list: [PrincipalAccess], _ format: ListingFormat) throws -> String {
+    /// `inspect --format csv`: one row per source file, account, organization, tenant and coverage
+    /// issue, named by `entry`.
+    private func summaryTable(_ s: Summary) -> Tabular {
+        let columns = [
+            "entry", "platform", "id", "name", "scope", "customer", "file", "format", "records", "size", "sha256", "principals",
+            "groups", "roles", "grants", "members", "detail",
+        ]
+        var rows: [[String]] = []
+        func row(_ values: [String: String]) { rows.append(columns.map { values[$0] ?? "" }) }
+        for f in s.sources {
+            row(["entry": "source", "platform": f.platform?.rawValue ?? "", "scope": f.scope ?? "", "file": f.path, "format": f.format,
+                 "records": "\(f.records)", "size": "\(f.size)", "sha256": f.sha256])
+        }
+        for scope in s.scopes {
+            row(["entry": scope.kind, "platform": scope.platform.rawValue, "id": scope.id, "name": scope.name ?? "", "customer": scope.customer ?? "",
+                 "principals": "\(scope.principals)", "groups": scope.platform == .cortexXDR ? "\(scope.groups)" : "", "roles": "\(scope.roles)",
+                 "grants": "\(scope.grants)"])
+            for org in scope.organizations ?? [] {
+                row(["entry": "organization", "platform": scope.platform.rawValue, "id": org.id, "name": org.name ?? "", "scope": scope.id,
+                     "members": "\(org.members)"])
+            }
+        }
+        for c in s.coverage {
+            row(["entry": "coverage", "platform": c.platform?.rawValue ?? "", "id": c.kind.rawValue, "scope": c.scope ?? "", "file": c.file ?? "",
+                 "detail": c.detail])
+        }
+        return Tabular(columns: columns, rows: rows)
+    }
+
+    private func accessTable(_ list: [PrincipalAccess]) -> Tabular {
         var rows: [[String]] = []
         for a in list {
             for c in a.capabilities {
@@ -267,14 +290,18 @@ public struct Inspection: Sendable {
                 rows.append([a.platform.rawValue, a.principal, "?", "", "", v.role, "\(v.level) \(v.target)", v.path, v.source, "not in the catalog"])
             }
         }
-        let table = Tabular(
+        return Tabular(
             columns: ["platform", "principal", "capability", "tier", "grant", "role", "over", "via", "source", "seed"], rows: rows,
             tableHidden: ["platform", "principal"])
-        if format == .csv { return try table.render(.csv) }
-        let header = list.map { a in
-            "\(a.principal) on \(a.platform.displayName)" + (a.name.map { " (\($0))" } ?? "")
-                + (a.userType.map { ", \($0)" } ?? "") + ", last login \(a.lastLogin): \(a.capabilities.count) capabilities"
+    }
+
+    private func renderAccess(_ list: [PrincipalAccess]) -> String {
+        let header = list.map { a -> String in
+            let name: TerminalText = a.name.map { " (\($0))" } ?? ""
+            let type: TerminalText = a.userType.map { ", \($0)" } ?? ""
+            let line: TerminalText = "\(a.principal) on \(a.platform.displayName)\(name)\(type), last login \(a.lastLogin): \(a.capabilities.count) capabilities"
+            return line.text
         }.joined(separator: "\n")
-        return header + "\n\n" + table.renderTable()
+        return header + "\n\n" + accessTable(list).renderTable().text
     }
 }

@@ -1,6 +1,7 @@
 import RoleAuditCatalog
 import RoleAuditImport
 import RoleAuditPolicy
+import RoleAuditReports
 
 /// Errors the façade reports to the CLI, each with the exit code PRODUCT.md assigns.
 public enum KitError: Error, Equatable, CustomStringConvertible {
@@ -10,6 +11,8 @@ public enum KitError: Error, Equatable, CustomStringConvertible {
     case unknownRule(String, known: [String])
     /// A configuration file other than the policy (a baseline, a history database) that cannot be used.
     case configuration(file: String, problem: String)
+    /// A report, baseline or other output that cannot be written.
+    case cannotWrite(OutputError)
 
     public var description: String {
         switch self {
@@ -23,12 +26,16 @@ public enum KitError: Error, Equatable, CustomStringConvertible {
             "unknown rule '\(id)'; the rules are: \(known.joined(separator: ", "))"
         case .configuration(let file, let problem):
             "\(file): \(problem)"
+        case .cannotWrite(let error):
+            error.description
         }
     }
 
-    /// Exit code (PRODUCT.md "Exit codes"): 2 input, 3 configuration, 64 usage.
+    /// Exit code (PRODUCT.md "Exit codes"): 2 input, 3 configuration, 64 usage, 73 output that
+    /// cannot be created (sysexits.h's EX_CANTCREAT).
     public var exitCode: Int32 {
         switch self {
+        case .cannotWrite: 73
         case .configuration: 3
         case .unknownRole, .unknownPrincipal, .unknownRule: 64
         case .badInput: 2
@@ -42,6 +49,7 @@ extension RoleAudit {
         switch error {
         case let e as KitError: (e.exitCode, e.description)
         case let e as ImportError: (2, e.description)
+        case let e as OutputError: (73, e.description)
         case let e as PolicyError: (3, e.description)
         case let e as CatalogError: (3, "roleaudit's built-in catalog is damaged: \(e)")
         default: (2, "\(error)")

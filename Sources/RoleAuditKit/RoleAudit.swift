@@ -7,6 +7,10 @@ import RoleAuditModel
 @_exported import enum RoleAuditImport.Importer
 @_exported import enum RoleAuditModel.Severity
 @_exported import enum RoleAuditReports.ReportFormat
+@_exported import enum RoleAuditReports.ListingFormat
+@_exported import struct RoleAuditReports.Tabular
+@_exported import enum RoleAuditReports.Terminal
+@_exported import struct RoleAuditReports.TerminalText
 @_exported import struct RoleAuditRules.RuleDescription
 @_exported import enum RoleAuditRules.RuleEngine
 @_exported import struct RoleAuditPolicy.Policy

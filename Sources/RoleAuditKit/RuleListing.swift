@@ -1,3 +1,4 @@
+import RoleAuditReports
 import RoleAuditRules
 
 /// `roleaudit rules` and `roleaudit explain`.

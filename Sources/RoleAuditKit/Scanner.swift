@@ -27,6 +27,14 @@ public struct ScanOptions: Sendable {
     }
 }
 
+/// `--fail-on`: the lowest severity of an open finding that fails the gate, or `never`.
+public enum FailThreshold: String, CaseIterable, Sendable {
+    case critical, high, medium, low, info, never
+
+    /// nil for `never`.
+    public var severity: Severity? { Severity(rawValue: rawValue) }
+}
+
 public struct ScanOutcome: Sendable {
     public let result: ScanResult
     public let written: [String]
@@ -38,10 +46,14 @@ public enum Scanner {
     public static func run(_ options: ScanOptions) throws -> ScanOutcome {
         let (catalog, policy) = try configuration(options)
         let baseline = try options.baselinePath.map(loadBaseline)
+        let history = try options.historyPath.map(History.open)
         var result = try evaluate(options.paths, catalog, policy, now: options.now)
         if let baseline, let path = options.baselinePath { result = RuleEngine.apply(baseline, source: path, to: result) }
-        if let path = options.historyPath { result = try History.record(result, in: path) }
-        return try finish(result, options: options, extra: [])
+        guard let history else { return try finish(result, options: options, extra: []) }
+        // History last: recorded once every report is in place, so a scan whose reports could not
+        // be written leaves no trace in it.
+        let recorded = try History.record(result, in: history) { try stage($0, options: options, extra: []) }
+        return outcome(recorded.result, written: recorded.written, options: options)
     }
 
     /// The catalog and the checked policy: loaded before any export, so a policy error costs no import.
@@ -55,30 +67,34 @@ public enum Scanner {
         RuleEngine.scan(snapshot: try Importer.load(paths), catalog: catalog, policy: policy, now: now)
     }
 
-    /// Writes the reports (and `extra` files) and decides the exit code.
-    static func finish(_ result: ScanResult, options: ScanOptions, extra: [(name: String, data: Data)]) throws -> ScanOutcome {
-        let context = ReportContext(toolVersion: RoleAudit.version, generatedAt: options.now)
-        // One format at a time, written as soon as it is rendered: holding every report of a large
-        // scan in memory at once cost a quarter more peak memory.
-        var written: [String] = []
-        for format in options.formats { written += try write(format.writer.render(result, context: context), to: options.output) }
-        written += try write(extra, to: options.output)
+    /// Writes the reports (and the `extra` writers' files) and decides the exit code.
+    static func finish(_ result: ScanResult, options: ScanOptions, extra: [any ReportWriter.Type]) throws -> ScanOutcome {
+        let folder = try stage(result, options: options, extra: extra)
+        do { return outcome(result, written: try folder.commit(), options: options) } catch { throw KitError.cannotWrite(error) }
+    }
+
+    /// Every report written into a staging folder, to be moved into place together: a report that
+    /// cannot be written (no space, no permission, a file where the folder should be) leaves the
+    /// output folder as it was, and is exit 73.
+    static func stage(_ result: ScanResult, options: ScanOptions, extra: [any ReportWriter.Type]) throws -> ReportFolder {
+        let input = ReportInput(result, context: ReportContext(toolVersion: RoleAudit.version, generatedAt: options.now), formats: options.formats)
+        do {
+            let folder = try ReportFolder(options.output)
+            for format in options.formats { try format.writer.write(input, to: folder) }
+            for writer in extra { try writer.write(input, to: folder) }
+            return folder
+        } catch let e as OutputError {
+            throw KitError.cannotWrite(e)
+        }
+    }
+
+    /// The gate's verdict and the terminal summary.
+    static func outcome(_ result: ScanResult, written: [String], options: ScanOptions) -> ScanOutcome {
         let failing = options.failOn.map { level in result.findings.filter { $0.isOpen && $0.severity >= level } } ?? []
         let exit: Int32 = !result.snapshot.isComplete && !options.allowIncomplete ? 2 : failing.isEmpty ? 0 : 1
         return ScanOutcome(
             result: result, written: written, exitCode: exit,
-            summary: summary(result, written: written, failing: failing, options: options, exit: exit))
-    }
-
-    /// Atomic: each file goes to a temporary name and is renamed into place, so a reader (a CI
-    /// server, a browser) never sees half a report.
-    static func write(_ files: [(name: String, data: Data)], to folder: String) throws -> [String] {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        return try files.map { name, data in
-            let path = (folder as NSString).appendingPathComponent(name)
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-            return path
-        }
+            summary: summary(result, written: written, failing: failing, options: options, exit: exit).text)
     }
 
     public static func loadBaseline(_ path: String) throws -> Baseline {
@@ -107,22 +123,8 @@ public enum Scanner {
         let result = try evaluate(options.paths, catalog, policy, now: options.now)
         let snapshot = result.snapshot
         let baseline = Baseline(findings: result.findings, generatedAt: options.now.iso8601)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try (encoder.encode(baseline) + Data("\n".utf8)).write(to: url, options: .atomic)
+        do { try BaselineFileWriter.write(baseline, to: path) } catch let e as OutputError { throw KitError.cannotWrite(e) }
         return (baseline, !snapshot.isComplete && !options.allowIncomplete ? 2 : 0)
-    }
-
-    /// A message quoting an export can hold escape sequences that would drive the terminal:
-    /// control characters are shown as `[U+001B]` instead.
-    static func terminalSafe(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            if u.value < 0x20 || (0x7F...0x9F).contains(u.value) { out += String(format: "[U+%04X]", u.value) } else { out.unicodeScalars.append(u) }
-        }
-        return out
     }
 
     public static func loadPolicy(_ path: String?, catalog: RoleCatalog) throws -> Policy {
@@ -131,23 +133,25 @@ public enum Scanner {
         return try PolicyLoader(knownRules: known, knownCapabilities: Set(catalog.capabilities.keys)).load(path: path)
     }
 
-    static func summary(_ r: ScanResult, written: [String], failing: [Finding], options: ScanOptions, exit: Int32) -> String {
+    /// What the terminal shows: every value from an export through `Terminal.text`.
+    static func summary(_ r: ScanResult, written: [String], failing: [Finding], options: ScanOptions, exit: Int32) -> TerminalText {
         let open = r.findings.filter { $0.isOpen }
-        let waived = r.findings.filter { $0.status == .waived }.count
-        let baselined = r.findings.filter { $0.status == .baselined }.count
+        let waived = r.findings.count { $0.status == .waived }
+        let baselined = r.findings.count { $0.status == .baselined }
         let platforms = Set(r.snapshot.sources.compactMap(\.platform)).count
-        let tenants = r.snapshot.organizations.filter { $0.platform == .cortexXDR }.count
-        let orgs = r.snapshot.organizations.filter { $0.platform == .huntress }.count
-        var out = "roleaudit \(RoleAudit.version): \(r.snapshot.sources.count) files, \(platforms) platform(s), "
-            + "\(r.snapshot.accounts.filter { $0.platform == .huntress }.count) Huntress account(s) with \(orgs) organizations, "
-            + "\(tenants) Cortex tenant(s), \(r.snapshot.principals.count) principals, \(r.snapshot.grants.count) grants\n"
-        out += "\(r.findings.count) findings (\(open.count) open, \(waived) waived\(baselined > 0 ? ", \(baselined) baselined" : "")): "
-            + Severity.allCases.reversed().map { s in "\(open.filter { $0.severity == s }.count) \(s.rawValue)" }.joined(separator: ", ") + "\n"
+        let tenants = r.snapshot.organizations.count { $0.platform == .cortexXDR }
+        let orgs = r.snapshot.organizations.count { $0.platform == .huntress }
+        let accounts = r.snapshot.accounts.count { $0.platform == .huntress }
+        var out: TerminalText = "roleaudit \(RoleAudit.version): \(r.snapshot.sources.count) files, \(platforms) platform(s), "
+        out += "\(accounts) Huntress account(s) with \(orgs) organizations, "
+        out += "\(tenants) Cortex tenant(s), \(r.snapshot.principals.count) principals, \(r.snapshot.grants.count) grants\n"
+        out += "\(r.findings.count) findings (\(open.count) open, \(waived) waived\(baselined > 0 ? ", \(baselined) baselined" as TerminalText : "")): "
+        out += "\(Severity.allCases.reversed().map { s in "\(open.count { $0.severity == s }) \(s.rawValue)" }.joined(separator: ", "))\n"
         let top = open.prefix(8)
         if !top.isEmpty {
             out += "Top findings:\n"
             for f in top {
-                out += "  \(f.severity.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)) \(f.ruleID.padding(toLength: 8, withPad: " ", startingAt: 0)) \(terminalSafe(f.message))\n"
+                out += "  \(f.severity.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)) \(f.ruleID.padding(toLength: 8, withPad: " ", startingAt: 0)) \(f.message)\n"
             }
         }
         let expired = r.waivers.filter { $0.state == .expired }.map(\.id)
@@ -156,21 +160,25 @@ public enum Scanner {
         if !unused.isEmpty { out += "Unused waivers (match nothing): \(unused.joined(separator: ", "))\n" }
         for l in r.limitations { out += "Note: \(l)\n" }
         if let b = r.baseline, r.changes == nil {
-            out += "Baseline \(b.source): \(b.matched) of \(b.entries) entries still found\(b.stale.isEmpty ? "" : "; \(b.stale.count) stale (match nothing now): \(b.stale.prefix(5).map(\.fingerprint).joined(separator: ", "))\(b.stale.count > 5 ? ", ..." : "")")\n"
+            let stale: TerminalText = b.stale.isEmpty ? ""
+                : "; \(b.stale.count) stale (match nothing now): \(b.stale.prefix(5).map(\.fingerprint).joined(separator: ", "))\(b.stale.count > 5 ? ", ..." as TerminalText : "")"
+            out += "Baseline \(b.source): \(b.matched) of \(b.entries) entries still found\(stale)\n"
         }
         if let c = r.changes {
-            out += "Access changes from \(c.before) to \(c.after): \(c.changes.filter { $0.kind == .added }.count) added, \(c.changes.filter { $0.kind == .removed }.count) removed, \(c.changes.filter { $0.kind == .changed }.count) changed; \(c.introduced.count) finding(s) introduced, \(c.resolved.count) resolved\n"
+            out += "Access changes from \(c.before) to \(c.after): \(c.changes.count { $0.kind == .added }) added, \(c.changes.count { $0.kind == .removed }) removed, "
+            out += "\(c.changes.count { $0.kind == .changed }) changed; \(c.introduced.count) finding(s) introduced, \(c.resolved.count) resolved\n"
         }
         if let h = r.history {
-            let new = r.findings.filter { $0.status == .new }.count, persisting = r.findings.filter { $0.status == .persisting }.count
-            out += "History \(h.database): scan \(h.scan); \(new) new, \(persisting) persisting, \(h.resolved.count) resolved since \(h.previous.map { $0.iso8601 } ?? "(first scan)")\n"
+            let new = r.findings.count { $0.status == .new }, persisting = r.findings.count { $0.status == .persisting }
+            out += "History \(h.database): scan \(h.scan); \(new) new, \(persisting) persisting, \(h.resolved.count) resolved since \(h.previous?.iso8601 ?? "(first scan)")\n"
         }
         if !r.snapshot.isComplete {
-            out += "Input is INCOMPLETE (\(r.snapshot.coverage.filter(\.makesInputIncomplete).count) coverage issue(s)); see the coverage section\(options.allowIncomplete ? "" : "; exit 2 (use --allow-incomplete to accept it)")\n"
+            let allow: TerminalText = options.allowIncomplete ? "" : "; exit 2 (use --allow-incomplete to accept it)"
+            out += "Input is INCOMPLETE (\(r.snapshot.coverage.count(where: \.makesInputIncomplete)) coverage issue(s)); see the coverage section\(allow)\n"
         }
         out += "Reports: \(written.joined(separator: ", "))\n"
         switch exit {
-        case 0: out += "PASSED" + (options.failOn.map { " (no open finding at or above \($0.rawValue))" } ?? " (--fail-on never)") + "\n"
+        case 0: out += options.failOn.map { "PASSED (no open finding at or above \($0.rawValue))\n" } ?? "PASSED (--fail-on never)\n"
         case 1: out += "FAILED: \(failing.count) open finding(s) at or above \(options.failOn?.rawValue ?? "")\n"
         default: out += "FAILED: incomplete input\n"
         }

@@ -13,10 +13,29 @@ public struct ReportContext: Sendable {
     }
 }
 
-/// A report format. Writers are pure: the same result and context give the same bytes.
+/// What every writer reads: the scan's result, the context, and the effective grants, built once
+/// for all the writers that show them.
+public struct ReportInput: Sendable {
+    public let result: ScanResult
+    public let context: ReportContext
+    private let table: Entitlements?
+
+    /// `formats` says which writers will read it: the entitlements are built only for those that
+    /// show them.
+    public init(_ result: ScanResult, context: ReportContext, formats: [ReportFormat] = ReportFormat.allCases) {
+        self.result = result
+        self.context = context
+        table = formats.contains { $0 == .html || $0 == .csv } ? Entitlements(result) : nil
+    }
+
+    var entitlements: Entitlements { table ?? Entitlements(result) }
+}
+
+/// A report format. Writers are pure: the same input gives the same bytes. Each streams its
+/// files into the report folder through the output layer (`Output/`): no report is built whole
+/// in memory, and no text from an export reaches a file except through that layer's escaping.
 public protocol ReportWriter: Sendable {
-    /// The files this writer produces, by name, with their content.
-    static func render(_ result: ScanResult, context: ReportContext) throws -> [(name: String, data: Data)]
+    static func write(_ input: ReportInput, to folder: ReportFolder) throws
 }
 
 /// The formats `--format` accepts. Each maps to its writer through an exhaustive switch, so a

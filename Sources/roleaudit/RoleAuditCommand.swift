@@ -12,13 +12,43 @@ struct RoleAuditCommand: ParsableCommand {
     )
 }
 
-extension Platform: ExpressibleByArgument {}
-extension ListingFormat: ExpressibleByArgument {}
+/// Option values the parser reads into the library's enums, ignoring case: `--fail-on HIGH`,
+/// `--format CSV`, `--platform Huntress`.
+protocol CaseInsensitiveArgument: ExpressibleByArgument, CaseIterable, RawRepresentable where RawValue == String {}
 
-/// Prints a library error as one line and exits with the code PRODUCT.md gives it.
+extension CaseInsensitiveArgument {
+    public init?(argument: String) {
+        guard let value = Self.allCases.first(where: { $0.rawValue.caseInsensitiveCompare(argument) == .orderedSame }) else { return nil }
+        self = value
+    }
+}
+
+extension Platform: CaseInsensitiveArgument {}
+extension ListingFormat: CaseInsensitiveArgument {}
+extension FailThreshold: CaseInsensitiveArgument {}
+extension ReportFormat: CaseInsensitiveArgument {}
+
+extension ReportFormat {
+    /// `--format html,CSV, junit`: a comma-separated list, each name as `ReportFormat` reads it.
+    static func list(_ argument: String) throws -> [ReportFormat] {
+        let names = argument.split(separator: ",")
+        guard !names.isEmpty else { throw ValidationError("name at least one format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))") }
+        return try names.map { name in
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            guard let format = ReportFormat(argument: trimmed) else {
+                throw ValidationError("unknown format '\(Terminal.text(trimmed))'; available: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return format
+        }
+    }
+}
+
+/// Prints a library error as one line and exits with the code PRODUCT.md gives it. The message
+/// quotes exports and paths: it goes through `Terminal.text`, so it stays one line and carries
+/// no escape sequence or CI command.
 func fail(_ error: any Error) -> ExitCode {
     let (code, message) = RoleAudit.failure(error)
-    printError("roleaudit: \(message)")
+    printError("roleaudit: \(Terminal.text(message))")
     return ExitCode(code)
 }
 

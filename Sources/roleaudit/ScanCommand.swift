@@ -16,20 +16,32 @@ struct InputOptions: ParsableArguments {
 
     func validate() throws { _ = try clock() }
 
+    /// The scan's time. Reports print it with a four-digit year, so anything outside 1970 to 9999
+    /// (`inf`, `1e300`, `-1e20` and `nan` parse as numbers) is a usage error, never a report
+    /// stamped in the year 5,828,963.
     func clock() throws -> Date {
         if let now {
             let f = ISO8601DateFormatter()
-            guard let d = f.date(from: now) ?? ISO8601DateFormatter.dateOnly.date(from: now) else {
-                throw ValidationError("--now takes an ISO-8601 time such as 2026-11-23T00:00:00Z, not '\(now)'")
+            guard let d = f.date(from: now) ?? ISO8601DateFormatter.dateOnly.date(from: now), Self.range.contains(d) else {
+                throw ValidationError("--now takes an ISO-8601 time from 1970 to 9999 such as 2026-11-23T00:00:00Z, not '\(Terminal.text(now))'")
             }
             return d
         }
         if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] {
-            guard let seconds = TimeInterval(epoch) else { throw ValidationError("SOURCE_DATE_EPOCH must be seconds since 1970, not '\(epoch)'") }
-            return Date(timeIntervalSince1970: seconds)
+            // reproducible-builds.org: "an ASCII representation of an integer with no fractional
+            // component"; digits only, so no sign, exponent, `inf` or `nan` gets through.
+            guard !epoch.isEmpty, epoch.utf8.count <= 12, epoch.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+                let seconds = Int64(epoch), Self.range.contains(Date(timeIntervalSince1970: TimeInterval(seconds)))
+            else {
+                throw ValidationError("SOURCE_DATE_EPOCH must be whole seconds since 1970 (up to the year 9999), not '\(Terminal.text(epoch))'")
+            }
+            return Date(timeIntervalSince1970: TimeInterval(seconds))
         }
         return Date()
     }
+
+    /// 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
+    static let range = Date(timeIntervalSince1970: 0)...Date(timeIntervalSince1970: 253_402_300_799)
 
     func scanOptions(_ paths: [String]) throws -> ScanOptions {
         var options = ScanOptions(paths: paths, now: try clock())
@@ -46,40 +58,17 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "Folder for the reports.")
     var output = "reports"
 
-    @Option(help: "Report formats, comma-separated: html, csv, junit, json, sarif (default: all).")
-    var format = "html,csv,junit,json,sarif"
+    @Option(help: "Report formats, comma-separated: html, csv, junit, json, sarif (default: all).", transform: ReportFormat.list)
+    var format: [ReportFormat] = ReportFormat.allCases
 
     @Option(name: .customLong("fail-on"), help: "Fail on open findings at or above: critical, high, medium, low, info, or never.")
-    var failOn = "high"
-
-    func validate() throws {
-        _ = try formats()
-        _ = try threshold()
-    }
-
-    func formats() throws -> [ReportFormat] {
-        try format.split(separator: ",").map { name in
-            let trimmed = name.trimmingCharacters(in: .whitespaces).lowercased()
-            guard let f = ReportFormat(rawValue: trimmed) else {
-                throw ValidationError("unknown format '\(trimmed)'; available: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return f
-        }
-    }
-
-    func threshold() throws -> Severity? {
-        if failOn == "never" { return nil }
-        guard let s = Severity(rawValue: failOn) else {
-            throw ValidationError("--fail-on takes critical, high, medium, low, info or never, not '\(failOn)'")
-        }
-        return s
-    }
+    var failOn: FailThreshold = .high
 
     func scanOptions(_ paths: [String]) throws -> ScanOptions {
         var options = try input.scanOptions(paths)
         options.output = output
-        options.formats = try formats()
-        options.failOn = try threshold()
+        options.formats = format
+        options.failOn = failOn.severity
         return options
     }
 }
@@ -94,7 +83,8 @@ func finish(_ body: () throws -> ScanOutcome) throws {
 
 let exitCodes = """
     Exit codes: 0 passed; 1 an open finding at or above --fail-on; 2 input unreadable, malformed or \
-    incomplete; 3 policy or configuration error (also an unusable baseline or history); 64 usage.
+    incomplete; 3 policy or configuration error (also an unusable baseline or history); 64 usage; \
+    73 a report cannot be written (the folder keeps the previous reports, and no history is recorded).
     """
 
 struct ScanCommand: ParsableCommand {
@@ -143,7 +133,8 @@ struct DiffCommand: ParsableCommand {
 
 struct BaselineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "baseline", abstract: "Record the current open findings, by fingerprint, as known: scan --baseline then does not fail on them.")
+        commandName: "baseline", abstract: "Record the current open findings, by fingerprint, as known: scan --baseline then does not fail on them.",
+        discussion: exitCodes)
 
     @Argument(help: "Export files or folders.")
     var paths: [String]

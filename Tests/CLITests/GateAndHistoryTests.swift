@@ -38,8 +38,8 @@ import Testing
         let changes = try Self.json(out.appendingPathComponent("findings.json"))["changes"] as? [String: Any]
         #expect((changes?["resolved"] as? [[String: Any]])?.map { $0["rule_id"] as? String } == ["HYG-003"])
         let md = try String(contentsOf: out.appendingPathComponent("diff.md"), encoding: .utf8)
-        #expect(md.contains("| high | ISO-004 | records@birchwoodlaw.com |"))
-        #expect(md.contains("| added | records@birchwoodlaw.com | Scoped Agent Admin |"))
+        #expect(md.contains("| high | `ISO-004` | `records@birchwoodlaw.com` |"), "\(md)")
+        #expect(md.contains("| added | `records@birchwoodlaw.com` | `Scoped Agent Admin` |"), "\(md)")
         // JUnit fails only on what the change introduced; the rest is skipped as known.
         let junit = try String(contentsOf: out.appendingPathComponent("junit.xml"), encoding: .utf8)
         #expect(junit.components(separatedBy: "<failure ").count - 1 == open.count)

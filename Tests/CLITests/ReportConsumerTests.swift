@@ -154,4 +154,65 @@ import Testing
         let junit = try String(contentsOf: dir.appendingPathComponent("junit.xml"), encoding: .utf8)
         #expect(!junit.unicodeScalars.contains { $0.value < 0x20 && ![0x9, 0xA, 0xD].contains($0.value) })
     }
+
+    /// Filters preset from the address survive bad percent-encoding: the malformed value is taken
+    /// as typed, and the other filters still apply (today `decodeURIComponent` throws and no filter runs).
+    @Test(arguments: [("#q=%E0%A4%A", false), ("#severity=high&rule=%E0%A4%A", true), ("#q=%&severity=high", false)])
+    func htmlFiltersTolerateBadPercentEncoding(fragment: String, highOnly: Bool) throws {
+        let dir = try Self.reports(.samples)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let page = dir.appendingPathComponent("report.html")
+        let total = (try Self.findingsJSON(dir)["findings"] as? [[String: Any]]) ?? []
+        let high = total.filter { $0["severity"] as? String == "high" }.count
+        let dom = try Self.tool(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.absoluteString + fragment])
+        #expect(!dom.stdout.contains("<form id=\"filters\" class=\"filters\" hidden"), "the filter form stays hidden")
+        // A search for the raw text matches nothing; a malformed rule matches no option and is ignored.
+        #expect(dom.stdout.contains("Showing \(highOnly ? high : 0) of \(total.count) findings"), "\(fragment): filter count missing from the DOM")
+    }
+
+    /// diff.md as GitHub renders a pull-request comment (cmark-gfm with GitHub's extensions):
+    /// names, role labels and messages from exports are code, never a mention, a link, an image or
+    /// HTML, and never break the tables.
+    @Test func diffMarkdownKeepsExportTextInCode() throws {
+        let before = try HostileExport.folder(Array(HostileExport.texts.prefix(2)))
+        let after = try HostileExport.folder(extraPrincipal: "@octocat@hostile.example")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("roleaudit-md-\(UUID().uuidString)")
+        defer { for d in [before, after, out] { try? FileManager.default.removeItem(at: d) } }
+        let r = try Executable.run(["diff", before.path, after.path, "--output", out.path, "--fail-on", "never"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let md = out.appendingPathComponent("diff.md")
+        let html = try Self.tool(["cmark-gfm", "--unsafe", "-e", "table", "-e", "autolink", "-e", "strikethrough", md.path]).stdout
+        #expect(html.contains("<code>@octocat@hostile.example</code>"), "\(html)")
+        #expect(html.contains("<code>`tick``s` | pipe</code>"), "backticks and a pipe inside one cell's code: \(html)")
+        let outside = try Regex(#"<code>[^<]*</code>"#)
+        let prose = html.replacing(outside, with: "")
+        for forbidden in ["@", "<a ", "<img", "<script", "http"] {
+            #expect(!prose.contains(forbidden), "\(forbidden) outside code: \(prose)")
+        }
+        // Every body row has the table's cells: 5 (findings) or 7 (access changes).
+        for row in html.components(separatedBy: "<tr>").dropFirst() where row.contains("<td") {
+            let cells = row.components(separatedBy: "<td").count - 1
+            #expect(cells == 5 || cells == 7, "\(cells) cells: \(row)")
+        }
+    }
+
+    /// SARIF viewers read `[text](target)` in a plain-text message as a link (SARIF 2.1.0, 3.11.6):
+    /// brackets from exports are escaped.
+    @Test func sarifMessagesCarryNoLinksFromExports() throws {
+        let dir = try HostileExport.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out")
+        let r = try Executable.run(["scan", dir.path, "--output", out.path, "--format", "sarif", "--fail-on", "never"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let log = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("findings.sarif"))) as? [String: Any]
+        let results = ((log?["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]]) ?? []
+        let texts = results.compactMap { ($0["message"] as? [String: Any])?["text"] as? String }
+        #expect(texts.contains { $0.contains(#"\[link\](http://evil.example)"#) }, "\(texts)")
+        // No `](` whose `]` is not escaped: no embedded link can form.
+        func linkable(_ text: String) -> Bool {
+            let scalars = Array(text.unicodeScalars)
+            return scalars.indices.dropFirst().dropLast().contains { i in scalars[i] == "]" && scalars[i + 1] == "(" && scalars[i - 1] != "\\" }
+        }
+        #expect(!texts.contains(where: linkable), "\(texts)")
+    }
 }

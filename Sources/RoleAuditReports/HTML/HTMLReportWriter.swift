@@ -1,5 +1,4 @@
 import Foundation
-import RoleAuditCatalog
 import RoleAuditModel
 import RoleAuditRules
 
@@ -8,8 +7,8 @@ import RoleAuditRules
 /// and script are inline and a Content-Security-Policy forbids every request, so the page works
 /// from an e-mail attachment or an air-gapped share. Without JavaScript everything is shown.
 ///
-/// Every value that comes from an export goes through `Text.html` (the `h` helper below); markup
-/// is only ever written as literals in this file.
+/// Written section by section (`Sections/`, one file each) straight into the file, through the
+/// `HTML` markup type, which escapes every value it is given.
 public enum HTMLReportWriter: ReportWriter {
     /// Past these, a section shows the first rows and says where the rest are (the CSV and JSON
     /// reports hold everything): 100,000 findings would otherwise make a page a browser cannot open.
@@ -19,31 +18,24 @@ public enum HTMLReportWriter: ReportWriter {
     public static let matrixRowLimit = 200
     public static let matrixColumnLimit = 60
 
-    public static func render(_ r: ScanResult, context: ReportContext) throws -> [(name: String, data: Data)] {
-        [("report.html", Data(page(r, context).utf8))]
+    public static func write(_ input: ReportInput, to folder: ReportFolder) throws {
+        try folder.write("report.html") { page(input, HTMLOutput($0)) }
     }
 
-    static func h(_ s: String?) -> String { Text.html(s ?? "") }
-
-    static func sev(_ s: Severity) -> String { "<span class=\"sev \(s.rawValue)\">\(s.rawValue)</span>" }
-
-    static func anchor(_ id: String) -> String {
-        String(id.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) && $0.isASCII ? Character($0) : "-" })
-    }
-
-    static func page(_ r: ScanResult, _ context: ReportContext) -> String {
-        let entitlements = Entitlements.all(r)
-        let css = String(decoding: PackageResources.report_css, as: UTF8.self)
-        let js = String(decoding: PackageResources.report_js, as: UTF8.self)
-        var o = """
+    static func page(_ input: ReportInput, _ out: HTMLOutput) {
+        let r = input.result, context = input.context
+        let css = HTML(embedded: PackageResources.report_css), js = HTML(embedded: PackageResources.report_js)
+        let changes: HTML = r.changes == nil ? .empty : "<li><a href=\"#changes\">Access changes</a></li>"
+        let history: HTML = r.history == nil ? .empty : "<li><a href=\"#history\">History</a></li>"
+        out.write("""
             <!DOCTYPE html>
             <html lang="en">
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'">
-            <meta name="generator" content="roleaudit \(h(context.toolVersion))">
-            <title>roleaudit report, \(h(context.generatedAt.iso8601))</title>
+            <meta name="generator" content="roleaudit \(context.toolVersion)">
+            <title>roleaudit report, \(context.generatedAt.iso8601)</title>
             <style>
             \(css)</style>
             </head>
@@ -51,76 +43,42 @@ public enum HTMLReportWriter: ReportWriter {
             <a class="skip" href="#findings">Skip to findings</a>
             <header class="page">
             <h1>Role audit: Huntress and Cortex XDR</h1>
-            <p>Scan of \(r.snapshot.sources.count) export file(s) at \(h(context.generatedAt.iso8601)) by roleaudit \(h(context.toolVersion)), catalog \(h(r.catalogVersion)).</p>
+            <p>Scan of \(r.snapshot.sources.count) export file(s) at \(context.generatedAt.iso8601) by roleaudit \(context.toolVersion), catalog \(r.catalogVersion).</p>
             </header>
             <nav class="toc" aria-label="Sections">
-            <ul><li><a href="#summary">Summary</a></li>\(r.changes == nil ? "" : "<li><a href=\"#changes\">Access changes</a></li>")\(r.history == nil ? "" : "<li><a href=\"#history\">History</a></li>")<li><a href="#scope">Scan scope</a></li><li><a href="#findings">Findings</a></li><li><a href="#rules">Rules</a></li><li><a href="#principals">Principals</a></li><li><a href="#matrix">Access matrix</a></li><li><a href="#waivers">Waivers</a></li></ul>
+            <ul><li><a href="#summary">Summary</a></li>\(changes)\(history)<li><a href="#scope">Scan scope</a></li><li><a href="#findings">Findings</a></li><li><a href="#rules">Rules</a></li><li><a href="#principals">Principals</a></li><li><a href="#matrix">Access matrix</a></li><li><a href="#waivers">Waivers</a></li></ul>
             </nav>
             <main>
 
-            """
-        o += summary(r)
-        o += changes(r)
-        o += history(r)
-        o += scope(r)
-        o += findings(r)
-        o += rules(r)
-        let ranked = rankedPrincipals(r, entitlements)
-        o += principals(ranked)
-        o += matrix(ranked, entitlements)
-        o += waivers(r)
-        o += """
+            """)
+        SummarySection.write(r, out)
+        ChangesSection.write(r, out)
+        HistorySection.write(r, out)
+        ScopeSection.write(r, out)
+        FindingsSection.write(r, out)
+        RulesSection.write(r, out)
+        let ranked = RankedPrincipals(r, input.entitlements)
+        PrincipalsSection.write(ranked, input.entitlements, out)
+        MatrixSection.write(ranked, input.entitlements, out)
+        WaiversSection.write(r, out)
+        out.write("""
             </main>
-            <footer class="note" style="padding: 0 2rem 2rem">Generated by roleaudit \(h(context.toolVersion)) at \(h(context.generatedAt.iso8601)). The vendors' role documents are cited by file and line; fingerprints identify findings across scans.</footer>
+            <footer class="note" style="padding: 0 2rem 2rem">Generated by roleaudit \(context.toolVersion) at \(context.generatedAt.iso8601). The vendors' role documents are cited by file and line; fingerprints identify findings across scans.</footer>
             <script>
             \(js)</script>
             </body>
             </html>
 
-            """
-        return o
+            """)
     }
 
-    // MARK: summary
+    // MARK: shared by the sections
 
-    static func summary(_ r: ScanResult) -> String {
-        let open = r.findings.filter { $0.isOpen }
-        let waived = r.findings.filter { $0.status == .waived }.count
-        let baselined = r.findings.filter { $0.status == .baselined }.count
-        var o = "<section id=\"summary\" aria-labelledby=\"summary-h\">\n<h2 id=\"summary-h\">Summary</h2>\n"
-        let worst = open.map(\.severity).max()
-        o += "<p class=\"verdict \(worst.map { $0 >= .high ? "fail" : "pass" } ?? "pass")\">"
-        o += worst.map { "\(open.count) open finding(s); the most severe is \($0.rawValue)." } ?? "No open finding."
-        o += r.snapshot.isComplete ? "" : " The input is incomplete: see the coverage in the scan scope."
-        o += "</p>\n<ul class=\"cards\" aria-label=\"Open findings by severity\">\n"
-        for s in Severity.allCases.reversed() {
-            o += "<li class=\"\(s.rawValue)\"><span class=\"n\">\(open.count(where: { $0.severity == s }))</span>\(s.rawValue)</li>\n"
-        }
-        o += "<li class=\"waived\"><span class=\"n\">\(waived)</span>waived</li>\n"
-        if baselined > 0 { o += "<li class=\"waived\"><span class=\"n\">\(baselined)</span>baselined</li>\n" }
-        let failed = Set(open.map(\.ruleID))
-        o += "<li class=\"passed\"><span class=\"n\">\(r.rules.filter { !failed.contains($0.id) }.count) / \(r.rules.count)</span>rules passed</li>\n</ul>\n"
-        o += "<div class=\"grid2\">\n"
-        o += countTable("Open findings by category", "Category", RuleCategory.allCases.map { c in (c.rawValue, open.count(where: { $0.category == c })) })
-        var byScope: [String: Int] = [:]
-        for f in open { byScope[location(of: f), default: 0] += 1 }
-        o += countTable(
-            "Open findings by organization, account or tenant", "Where",
-            byScope.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(25).map { ($0.key, $0.value) },
-            note: byScope.count > 25 ? "The 25 with most findings of \(byScope.count)." : nil)
-        o += "</div>\n<table>\n<caption>Rules</caption>\n<thead><tr><th scope=\"col\">Rule</th><th scope=\"col\">Title</th><th scope=\"col\">Severity</th><th scope=\"col\" class=\"num\">Open</th><th scope=\"col\" class=\"num\">Waived or baselined</th><th scope=\"col\">Result</th></tr></thead>\n<tbody>\n"
-        let enabled = Set(r.rules.map(\.id))
-        var counts: [String: (open: Int, waived: Int)] = [:]
-        for f in r.findings {
-            if f.isOpen { counts[f.ruleID, default: (0, 0)].open += 1 } else { counts[f.ruleID, default: (0, 0)].waived += 1 }
-        }
-        for d in RuleEngine.descriptions {
-            let (openCount, waivedCount) = counts[d.id] ?? (0, 0)
-            let result = !enabled.contains(d.id) ? "disabled by the policy" : openCount > 0 ? "failed" : "passed"
-            o += "<tr><td><a href=\"#rule-\(anchor(d.id))\">\(d.id)</a></td><td>\(h(d.title))</td><td>\(sev(r.policy.severity(of: d.id, default: d.defaultSeverity)))</td>"
-                + "<td class=\"num\">\(openCount)</td><td class=\"num\">\(waivedCount)</td><td>\(result)</td></tr>\n"
-        }
-        return o + "</tbody>\n</table>\n</section>\n"
+    static func sev(_ s: Severity) -> HTML { "<span class=\"sev \(s)\">\(s)</span>" }
+
+    /// An element id from a rule id: ASCII letters and digits, anything else `-`.
+    static func anchor(_ id: String) -> String {
+        String(id.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) && $0.isASCII ? Character($0) : "-" })
     }
 
     /// `Huntress organization 88101`; `Cortex XDR, platform-wide` for a finding with no scope.
@@ -128,308 +86,11 @@ public enum HTMLReportWriter: ReportWriter {
         f.organization == nil && f.account == nil && f.tenant == nil ? "\(f.platform.displayName), platform-wide" : "\(f.platform.displayName) \(f.scope)"
     }
 
-    static func countTable(_ caption: String, _ what: String, _ rows: [(String, Int)], note: String? = nil) -> String {
-        var o = "<table>\n<caption>\(h(caption))</caption>\n<thead><tr><th scope=\"col\">\(h(what))</th><th scope=\"col\" class=\"num\">Open</th></tr></thead>\n<tbody>\n"
-        for (label, n) in rows { o += "<tr><td class=\"wrap\" dir=\"auto\">\(h(label))</td><td class=\"num\">\(n)</td></tr>\n" }
-        if rows.isEmpty { o += "<tr><td colspan=\"2\">None.</td></tr>\n" }
-        o += "</tbody>\n</table>\n"
-        return o + (note.map { "<p class=\"note\">\(h($0))</p>\n" } ?? "")
-    }
+    /// A `<tr>`'s class for a risk tier, or nothing.
+    static func tierClass(_ tier: RiskTier?) -> HTML { tier.map { " class=\"tier-\($0)\"" } ?? .empty }
 
-    // MARK: diff and history
-
-    static func changes(_ r: ScanResult) -> String {
-        guard let c = r.changes else { return "" }
-        var o = "<section id=\"changes\" aria-labelledby=\"changes-h\">\n<h2 id=\"changes-h\">Access changes</h2>\n"
-        o += "<p>From <code>\(h(c.before))</code> to <code>\(h(c.after))</code>: \(c.changes.filter { $0.kind == .added }.count) grant(s) added, "
-            + "\(c.changes.filter { $0.kind == .removed }.count) removed, \(c.changes.filter { $0.kind == .changed }.count) changed; "
-            + "<strong>\(c.introduced.count) finding(s) introduced</strong>, \(c.resolved.count) resolved. Findings present before the change are listed as baselined and do not fail the gate.</p>\n"
-        o += "<table>\n<caption>Grants added, removed or changed, riskiest first</caption>\n<thead><tr><th scope=\"col\">Change</th><th scope=\"col\">Principal</th><th scope=\"col\">Role</th><th scope=\"col\">Where</th><th scope=\"col\">Via</th><th scope=\"col\">Risk</th><th scope=\"col\">Capabilities gained</th><th scope=\"col\">Capabilities lost</th></tr></thead>\n<tbody>\n"
-        for ch in c.changes.prefix(findingRowLimit) {
-            let g = ch.grant
-            let via = g.path.label
-            o += "<tr><td>\(ch.kind.rawValue)</td><td class=\"wrap\" dir=\"auto\">\(h(g.principal))</td><td dir=\"auto\">\(h(g.role))</td><td dir=\"auto\">\(g.platform.displayName) \(h(g.target))</td><td dir=\"auto\">\(h(via))</td>"
-                + "<td\(ch.tier.map { " class=\"tier-\($0.rawValue)\"" } ?? "")>\(h(ch.tier?.rawValue ?? "unknown"))</td>"
-                + "<td class=\"wrap\"><code>\(h(ch.gained.map(\.rawValue).joined(separator: " ")))</code></td><td class=\"wrap\"><code>\(h(ch.lost.map(\.rawValue).joined(separator: " ")))</code></td></tr>\n"
-        }
-        if c.changes.isEmpty { o += "<tr><td colspan=\"8\">No grant changed.</td></tr>\n" }
-        o += "</tbody>\n</table>\n"
-        o += resolvedTable("Findings the change resolves", c.resolved)
-        return o + "</section>\n"
-    }
-
-    static func resolvedTable(_ caption: String, _ entries: [Baseline.Entry]) -> String {
-        guard !entries.isEmpty else { return "<p>\(h(caption)): none.</p>\n" }
-        var o = "<table>\n<caption>\(h(caption))</caption>\n<thead><tr><th scope=\"col\">Severity</th><th scope=\"col\">Rule</th><th scope=\"col\">Where</th><th scope=\"col\">Principal</th><th scope=\"col\">Finding</th></tr></thead>\n<tbody>\n"
-        for e in entries.prefix(findingRowLimit) {
-            o += "<tr><td>\(h(e.severity))</td><td>\(h(e.rule_id))</td><td dir=\"auto\">\(h(e.scope))</td><td class=\"wrap\" dir=\"auto\">\(h(e.principal))</td><td class=\"wrap\" dir=\"auto\">\(h(e.message))</td></tr>\n"
-        }
-        return o + "</tbody>\n</table>\n"
-    }
-
-    static func history(_ r: ScanResult) -> String {
-        guard let hist = r.history else { return "" }
-        let new = r.findings.filter { $0.status == .new }.count, persisting = r.findings.filter { $0.status == .persisting }.count
-        var o = "<section id=\"history\" aria-labelledby=\"history-h\">\n<h2 id=\"history-h\">History</h2>\n"
-        o += "<p>Scan \(hist.scan) of <code>\(h(hist.database))</code>: \(new) new, \(persisting) persisting, \(hist.resolved.count) resolved since "
-            + (hist.previous.map { h($0.iso8601) } ?? "(this is the first scan)") + ".</p>\n"
-        o += trendSVG(hist.trend)
-        let oldest = r.findings.filter { $0.isOpen && $0.firstSeen != nil }.sorted { ($0.firstSeen ?? r.now, $0.fingerprint) < ($1.firstSeen ?? r.now, $1.fingerprint) }.prefix(10)
-        if !oldest.isEmpty {
-            o += "<table>\n<caption>Oldest open findings</caption>\n<thead><tr><th scope=\"col\" class=\"num\">Age (days)</th><th scope=\"col\">First seen</th><th scope=\"col\">Severity</th><th scope=\"col\">Rule</th><th scope=\"col\">Finding</th></tr></thead>\n<tbody>\n"
-            for f in oldest {
-                let days = Int((r.now.timeIntervalSince(f.firstSeen ?? r.now) / 86_400).rounded(.down))
-                o += "<tr><td class=\"num\">\(days)</td><td>\(h(f.firstSeen?.iso8601))</td><td>\(sev(f.severity))</td><td><a href=\"#rule-\(anchor(f.ruleID))\">\(h(f.ruleID))</a></td><td class=\"wrap\" dir=\"auto\">\(h(f.message))</td></tr>\n"
-            }
-            o += "</tbody>\n</table>\n"
-        }
-        o += resolvedTable("Resolved since the previous scan", hist.resolved)
-        return o + "</section>\n"
-    }
-
-    /// Open findings by severity across scans, as an inline SVG line chart (no library, no request).
-    static func trendSVG(_ points: [HistoryReport.Point]) -> String {
-        guard !points.isEmpty else { return "" }
-        let width = 760.0, height = 220.0, left = 48.0, bottom = 30.0, top = 12.0, right = 110.0
-        let maxValue = max(1, points.flatMap { $0.open.values }.max() ?? 1)
-        let plotW = width - left - right, plotH = height - top - bottom
-        func x(_ i: Int) -> Double { points.count == 1 ? left + plotW / 2 : left + plotW * Double(i) / Double(points.count - 1) }
-        func y(_ v: Int) -> Double { top + plotH * (1 - Double(v) / Double(maxValue)) }
-        let colours: [(Severity, String)] = [(.critical, "#8b0000"), (.high, "#b3261e"), (.medium, "#8a4b00"), (.low, "#1d5b8f"), (.info, "#4a5361")]
-        var o = "<figure>\n<svg role=\"img\" aria-labelledby=\"trend-title\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\">\n"
-        o += "<title id=\"trend-title\">Open findings by severity over \(points.count) scan(s)</title>\n"
-        o += "<line x1=\"\(left)\" y1=\"\(top + plotH)\" x2=\"\(left + plotW)\" y2=\"\(top + plotH)\" stroke=\"#1b1f24\"/>\n<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(top + plotH)\" stroke=\"#1b1f24\"/>\n"
-        o += "<text x=\"\(left - 6)\" y=\"\(top + 4)\" text-anchor=\"end\" font-size=\"12\">\(maxValue)</text>\n<text x=\"\(left - 6)\" y=\"\(top + plotH)\" text-anchor=\"end\" font-size=\"12\">0</text>\n"
-        for (i, p) in points.enumerated() where i == 0 || i == points.count - 1 {
-            o += "<text x=\"\(x(i))\" y=\"\(height - 8)\" text-anchor=\"middle\" font-size=\"12\">\(h(String(p.time.iso8601.prefix(10))))</text>\n"
-        }
-        for (n, (severity, colour)) in colours.enumerated() {
-            let coords = points.enumerated().map { i, p in "\(x(i)),\(y(p.open[severity] ?? 0))" }.joined(separator: " ")
-            o += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\"\(coords)\"/>\n"
-            for (i, p) in points.enumerated() { o += "<circle cx=\"\(x(i))\" cy=\"\(y(p.open[severity] ?? 0))\" r=\"3\" fill=\"\(colour)\"/>\n" }
-            o += "<text x=\"\(left + plotW + 12)\" y=\"\(top + 14 + Double(n) * 18)\" font-size=\"12\" fill=\"\(colour)\">\(severity.rawValue): \(points.last?.open[severity] ?? 0)</text>\n"
-        }
-        o += "</svg>\n<figcaption>Open findings by severity, scan by scan (latest values on the right).</figcaption>\n</figure>\n"
-        return o
-    }
-
-    // MARK: scope
-
-    static func scope(_ r: ScanResult) -> String {
-        var o = "<section id=\"scope\" aria-labelledby=\"scope-h\">\n<h2 id=\"scope-h\">Scan scope</h2>\n<ul>\n"
-        o += "<li>Catalog: \(h(r.catalogVersion)), from the vendors' documents \(r.catalog.seeds.map { "<code>\(h($0.file))</code> (\(h($0.title)))" }.joined(separator: " and ")).</li>\n"
-        o += "<li>Policy: " + (r.policy.path.map { "<code>\(h($0))</code>, SHA-256 <code>\(h(r.policy.sha256))</code>" } ?? "none (defaults)") + ".</li>\n"
-        if !r.disabledRules.isEmpty { o += "<li>Rules disabled by the policy: \(h(r.disabledRules.joined(separator: ", "))).</li>\n" }
-        if let b = r.baseline, r.changes == nil {
-            o += "<li>Baseline <code>\(h(b.source))</code>: \(b.matched) of \(b.entries) known findings still present (listed as baselined, not failing the gate)"
-                + (b.stale.isEmpty ? "" : "; <strong>\(b.stale.count) stale</strong> entries match nothing: \(h(b.stale.prefix(20).map { "\($0.rule_id) \($0.fingerprint)" }.joined(separator: ", ")))\(b.stale.count > 20 ? ", ..." : "")") + ".</li>\n"
-        }
-        o += "<li>Input: \(r.snapshot.principals.count) principals, \(r.snapshot.grants.count) grants, \(r.snapshot.organizations.count) organizations and tenants; \(r.snapshot.isComplete ? "complete" : "<strong>incomplete</strong>").</li>\n</ul>\n"
-        o += "<table>\n<caption>Inputs</caption>\n<thead><tr><th scope=\"col\">File</th><th scope=\"col\">Format</th><th scope=\"col\">Platform</th><th scope=\"col\">Account or tenant</th><th scope=\"col\" class=\"num\">Bytes</th><th scope=\"col\" class=\"num\">Records</th><th scope=\"col\">SHA-256</th></tr></thead>\n<tbody>\n"
-        for s in r.snapshot.sources {
-            o += "<tr><td class=\"wrap\"><code>\(h(s.path))</code></td><td>\(h(s.format))</td><td>\(h(s.platform?.displayName))</td><td dir=\"auto\">\(h(s.scope))</td>"
-                + "<td class=\"num\">\(s.size)</td><td class=\"num\">\(s.records)</td><td class=\"wrap\"><code>\(h(s.sha256))</code></td></tr>\n"
-        }
-        o += "</tbody>\n</table>\n<h3>Coverage</h3>\n"
-        if r.snapshot.coverage.isEmpty && r.limitations.isEmpty {
-            o += "<p>Every page, group, role and organization the exports refer to is present.</p>\n"
-        } else {
-            o += "<ul>\n"
-            for c in r.snapshot.coverage {
-                o += "<li><strong>\(h(c.kind.rawValue))</strong>\(c.makesInputIncomplete ? " (makes the input incomplete)" : ""): <span dir=\"auto\">\(h(c.detail))</span>\(c.file.map { " in <code>\(h($0))</code>" } ?? "")</li>\n"
-            }
-            for l in r.limitations { o += "<li><strong>limitation</strong>: \(h(l))</li>\n" }
-            o += "</ul>\n"
-        }
-        return o + "</section>\n"
-    }
-
-    // MARK: findings
-
-    static func findings(_ r: ScanResult) -> String {
-        let titles = Dictionary(RuleEngine.descriptions.map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
-        var o = "<section id=\"findings\" aria-labelledby=\"findings-h\">\n<h2 id=\"findings-h\">Findings</h2>\n"
-        let shown = r.findings.prefix(findingRowLimit)
-        func options(_ values: [String], _ label: (String) -> String = { $0 }) -> String {
-            values.map { "<option value=\"\(h($0))\">\(h(label($0)))</option>" }.joined()
-        }
-        let scopes = Set(shown.map(\.scope)).sorted()
-        o += """
-            <form id="filters" class="filters" hidden aria-label="Filter findings">
-            <label>Severity<select name="severity"><option value="">all</option>\(options(Severity.allCases.reversed().map(\.rawValue)))</select></label>
-            <label>Rule<select name="rule"><option value="">all</option>\(options(Set(shown.map(\.ruleID)).sorted()) { "\($0) \(titles[$0] ?? "")" })</select></label>
-            <label>Platform<select name="platform"><option value="">all</option>\(options(Platform.allCases.map(\.rawValue)))</select></label>
-            <label>Organization or tenant<select name="scope"><option value="">all</option>\(options(scopes))</select></label>
-            <label>Status<select name="status"><option value="">all</option>\(options(Set(shown.map(\.status.rawValue)).sorted()))</select></label>
-            <label>Search<input type="search" name="q" placeholder="principal, role, message"></label>
-            <button type="reset">Clear</button>
-            <output id="filter-count" aria-live="polite"></output>
-            </form>
-
-            """
-        if r.findings.count > shown.count {
-            o += "<p class=\"note\"><strong>Showing the first \(shown.count) of \(r.findings.count) findings</strong> (most severe first). All of them are in <code>findings.csv</code> and <code>findings.json</code>; the rest are counted by rule and scope below the table.</p>\n"
-        }
-        o += "<table id=\"findings-table\">\n<caption>Findings, most severe first</caption>\n<thead><tr><th scope=\"col\">Severity</th><th scope=\"col\">Rule</th><th scope=\"col\">Platform</th><th scope=\"col\">Where</th><th scope=\"col\">Principal</th><th scope=\"col\">Role</th><th scope=\"col\">Finding</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n"
-        for f in shown {
-            o += "<tr data-severity=\"\(f.severity.rawValue)\" data-rule=\"\(h(f.ruleID))\" data-platform=\"\(f.platform.rawValue)\" data-scope=\"\(h(f.scope))\" data-status=\"\(f.status.rawValue)\">"
-                + "<td>\(sev(f.severity))</td><td><a href=\"#rule-\(anchor(f.ruleID))\">\(h(f.ruleID))</a></td><td>\(f.platform.displayName)</td>"
-                + "<td class=\"wrap\" dir=\"auto\">\(h(f.scope))</td><td class=\"wrap\" dir=\"auto\">\(h(f.principal))</td><td class=\"wrap\" dir=\"auto\">\(h(f.role))</td>"
-                + "<td class=\"wrap\" dir=\"auto\">\(h(f.message))</td>"
-                + "<td\(f.status == .waived ? " class=\"status-waived\"" : "")>\(f.status.rawValue)\(f.waiver.map { " (\(h($0)))" } ?? "")</td></tr>\n"
-        }
-        if shown.isEmpty { o += "<tr><td colspan=\"8\">No findings.</td></tr>\n" }
-        o += "</tbody>\n</table>\n"
-        if r.findings.count > shown.count {
-            var rest: [String: Int] = [:]
-            for f in r.findings.dropFirst(shown.count) { rest["\(f.ruleID)\u{1F}\(f.platform.displayName) \(f.scope)", default: 0] += 1 }
-            o += "<table>\n<caption>The other \(r.findings.count - shown.count) findings, by rule and scope</caption>\n<thead><tr><th scope=\"col\">Rule</th><th scope=\"col\">Where</th><th scope=\"col\" class=\"num\">Findings</th></tr></thead>\n<tbody>\n"
-            for (key, n) in rest.sorted(by: { $0.key < $1.key }).prefix(1_000) {
-                let parts = key.split(separator: "\u{1F}", maxSplits: 1).map(String.init)
-                o += "<tr><td>\(h(parts.first))</td><td class=\"wrap\" dir=\"auto\">\(h(parts.last))</td><td class=\"num\">\(n)</td></tr>\n"
-            }
-            o += "</tbody>\n</table>\n"
-        }
-        return o + "</section>\n"
-    }
-
-    // MARK: rules
-
-    static func rules(_ r: ScanResult) -> String {
-        var byRule: [String: [Finding]] = [:]
-        for f in r.findings { byRule[f.ruleID, default: []].append(f) }
-        var o = "<section id=\"rules\" aria-labelledby=\"rules-h\">\n<h2 id=\"rules-h\">Rules</h2>\n"
-        for d in RuleEngine.descriptions {
-            let mine = byRule[d.id] ?? []
-            o += "<section class=\"rule\" id=\"rule-\(anchor(d.id))\" aria-labelledby=\"rule-\(anchor(d.id))-h\">\n"
-            o += "<h3 id=\"rule-\(anchor(d.id))-h\">\(d.id) \(h(d.title)) \(sev(r.policy.severity(of: d.id, default: d.defaultSeverity)))</h3>\n"
-            o += "<p>\(h(d.rationale))</p>\n"
-            for s in d.seed {
-                let line = r.catalog.seed(s.document)?.line(s.line)
-                o += "<blockquote><p>\(h(line ?? s.quote))</p><cite>\(h(r.catalog.seed(s.document)?.title ?? s.document)), <code>\(h(s.document))</code> line \(s.line)</cite></blockquote>\n"
-            }
-            o += "<p><strong>Remediation:</strong> \(h(d.remediation))</p>\n"
-            o += "<p><strong>Frameworks:</strong> \(h(d.frameworks.joined(separator: "; ")))</p>\n"
-            if mine.isEmpty {
-                o += "<p class=\"verdict pass\">No finding.</p>\n"
-            } else {
-                o += "<p>\(mine.count) finding(s).</p>\n"
-                for f in mine.prefix(evidencePerRuleLimit) { o += findingDetails(f) }
-                if mine.count > evidencePerRuleLimit {
-                    o += "<p class=\"note\">The evidence of the other \(mine.count - evidencePerRuleLimit) finding(s) of this rule is in <code>findings.json</code> and <code>findings.csv</code>.</p>\n"
-                }
-            }
-            o += "</section>\n"
-        }
-        let custom = r.findings.filter { !RuleEngine.descriptions.map(\.id).contains($0.ruleID) }
-        if !custom.isEmpty {
-            o += "<section class=\"rule\" id=\"rule-policy\" aria-labelledby=\"rule-policy-h\">\n<h3 id=\"rule-policy-h\">Conflicts defined by the policy</h3>\n"
-            for f in custom.prefix(evidencePerRuleLimit) { o += findingDetails(f) }
-            o += "</section>\n"
-        }
-        return o + "</section>\n"
-    }
-
-    static func findingDetails(_ f: Finding) -> String {
-        var o = "<details><summary>\(sev(f.severity)) <span dir=\"auto\">\(h(f.message))</span>\(f.status == .waived ? " <span class=\"status-waived\">(waived: \(h(f.waiver)))</span>" : "")</summary>\n"
-        o += "<table>\n<thead><tr><th scope=\"col\">Evidence</th><th scope=\"col\">Role</th><th scope=\"col\">Via</th><th scope=\"col\">Source</th></tr></thead>\n<tbody>\n"
-        for e in f.evidence {
-            let g = e.grant
-            let via = g?.path.label
-            o += "<tr><td class=\"wrap\" dir=\"auto\">\(h(e.detail))</td><td dir=\"auto\">\(h(g?.role))</td><td dir=\"auto\">\(h(via))</td>"
-                + "<td class=\"wrap\">\(g.map { "<code>\(h($0.provenance.file))\($0.provenance.line.map { ":\($0)" } ?? "")</code> \(h($0.provenance.record))" } ?? "")</td></tr>\n"
-        }
-        o += "</tbody>\n</table>\n"
-        for a in f.assumptions { o += "<p class=\"note\">Assumes: \(h(a))</p>\n" }
-        return o + "<p class=\"note\">Fingerprint <code>\(f.fingerprint)</code></p>\n</details>\n"
-    }
-
-    // MARK: principals and matrix
-
-    /// Principals with open findings first (most findings first), then the rest by name.
-    typealias RankedPrincipal = (key: String, platform: Platform, grants: [Entitlement], open: Int)
-
-    static func rankedPrincipals(_ r: ScanResult, _ entitlements: [Entitlement]) -> [RankedPrincipal] {
-        var open: [String: Int] = [:]
-        for f in r.findings where f.isOpen { if let p = f.principal { open["\(f.platform.rawValue)|\(p)", default: 0] += 1 } }
-        var groups: [RankedPrincipal] = []
-        for e in entitlements {
-            if let last = groups.last, last.key == e.grant.principal, last.platform == e.grant.platform {
-                groups[groups.count - 1].grants.append(e)
-            } else {
-                groups.append((e.grant.principal, e.grant.platform, [e], open["\(e.grant.platform.rawValue)|\(e.grant.principal)"] ?? 0))
-            }
-        }
-        return groups.sorted { ($1.open, $0.platform, $0.key) < ($0.open, $1.platform, $1.key) }
-    }
-
-    static func principals(_ ranked: [RankedPrincipal]) -> String {
-        var o = "<section id=\"principals\" aria-labelledby=\"principals-h\">\n<h2 id=\"principals-h\">Principals and their effective access</h2>\n"
-        o += "<p>What each principal can do, grant by grant: the role, where, through which path, the highest risk the role carries and the export record it comes from. <code>entitlements.csv</code> has the same rows as an access-review worksheet.</p>\n"
-        if ranked.count > principalLimit {
-            o += "<p class=\"note\">Showing \(principalLimit) of \(ranked.count) principals: those with open findings first. All are in <code>entitlements.csv</code>.</p>\n"
-        }
-        for p in ranked.prefix(principalLimit) {
-            let who = p.grants.first?.principal
-            o += "<details><summary><span dir=\"auto\">\(h(p.key))</span>\(who?.name.map { " (<span dir=\"auto\">\(h($0))</span>)" } ?? "") on \(p.platform.displayName): \(p.grants.count) grant(s)\(p.open > 0 ? ", \(p.open) open finding(s)" : "")</summary>\n"
-            if let who, who.lastLogin != .unknown { o += "<p>Last sign-in: \(h(who.lastLogin.label))</p>\n" }
-            o += "<table>\n<thead><tr><th scope=\"col\">Role</th><th scope=\"col\">Where</th><th scope=\"col\">Via</th><th scope=\"col\">Risk</th><th scope=\"col\">Capabilities</th><th scope=\"col\">Source</th></tr></thead>\n<tbody>\n"
-            for e in p.grants {
-                o += "<tr><td dir=\"auto\">\(h(e.grant.role))\(e.documented == nil ? " <span class=\"note\">(\(e.roleStatus))</span>" : "")</td><td dir=\"auto\">\(h(e.scopeLabel))</td><td dir=\"auto\">\(h(e.via))</td>"
-                    + "<td\(e.tier.map { " class=\"tier-\($0.rawValue)\"" } ?? "")>\(h(e.tier?.rawValue ?? "unknown"))</td>"
-                    + "<td class=\"wrap\"><code>\(h(e.capabilities.map(\.rawValue).joined(separator: " ")))</code></td>"
-                    + "<td class=\"wrap\"><code>\(h(e.grant.provenance.file))\(e.grant.provenance.line.map { ":\($0)" } ?? "")</code> \(h(e.grant.provenance.record))</td></tr>\n"
-            }
-            o += "</tbody>\n</table>\n</details>\n"
-        }
-        return o + "</section>\n"
-    }
-
-    static func matrix(_ ranked: [RankedPrincipal], _ entitlements: [Entitlement]) -> String {
-        var o = "<section id=\"matrix\" aria-labelledby=\"matrix-h\">\n<h2 id=\"matrix-h\">Access matrix: organizations and tenants by principal</h2>\n"
-        o += "<p>Each cell names the roles a principal holds there; its colour is the highest risk tier (red privileged, amber write, blue read). Account-level Huntress roles are shown under their account.</p>\n"
-        var columnCount: [String: Int] = [:]
-        for e in entitlements { columnCount["\(e.grant.platform.displayName) \(e.scopeLabel)", default: 0] += 1 }
-        let columns = columnCount.keys.sorted().prefix(matrixColumnLimit)
-        let rows = ranked.prefix(matrixRowLimit)
-        if ranked.count > rows.count || columnCount.count > columns.count {
-            o += "<p class=\"note\">Showing \(rows.count) of \(ranked.count) principals and \(columns.count) of \(columnCount.count) organizations and tenants; <code>entitlements.csv</code> holds the whole matrix as rows.</p>\n"
-        }
-        o += "<div style=\"overflow-x:auto\">\n<table class=\"matrix\">\n<caption>Roles held, by principal and organization or tenant</caption>\n<thead><tr><th scope=\"col\">Principal</th>"
-        for c in columns { o += "<th scope=\"col\" dir=\"auto\">\(h(c))</th>" }
-        o += "</tr></thead>\n<tbody>\n"
-        for p in rows {
-            var cells: [String: (roles: Set<String>, tier: RiskTier?)] = [:]
-            for e in p.grants {
-                let key = "\(e.grant.platform.displayName) \(e.scopeLabel)"
-                var cell = cells[key] ?? ([], nil)
-                cell.roles.insert(e.grant.role)
-                cell.tier = [cell.tier, e.tier].compactMap { $0 }.max()
-                cells[key] = cell
-            }
-            o += "<tr><th scope=\"row\" dir=\"auto\">\(h(p.key))</th>"
-            for c in columns {
-                if let cell = cells[c] {
-                    o += "<td\(cell.tier.map { " class=\"tier-\($0.rawValue)\"" } ?? "") dir=\"auto\">\(h(cell.roles.sorted().joined(separator: ", ")))</td>"
-                } else {
-                    o += "<td></td>"
-                }
-            }
-            o += "</tr>\n"
-        }
-        return o + "</tbody>\n</table>\n</div>\n</section>\n"
-    }
-
-    // MARK: waivers
-
-    static func waivers(_ r: ScanResult) -> String {
-        var o = "<section id=\"waivers\" aria-labelledby=\"waivers-h\">\n<h2 id=\"waivers-h\">Waivers</h2>\n"
-        guard !r.waivers.isEmpty else { return o + "<p>The policy has no waivers.</p>\n</section>\n" }
-        o += "<table>\n<thead><tr><th scope=\"col\">Waiver</th><th scope=\"col\">Rule</th><th scope=\"col\">State</th><th scope=\"col\" class=\"num\">Findings</th><th scope=\"col\">Reason</th><th scope=\"col\">Owner</th><th scope=\"col\">Ticket</th><th scope=\"col\">Mitigating control</th><th scope=\"col\">Expires</th></tr></thead>\n<tbody>\n"
-        for w in r.waivers {
-            o += "<tr><td>\(h(w.id))</td><td><a href=\"#rule-\(anchor(w.rule))\">\(h(w.rule))</a></td><td>\(w.state.rawValue)</td><td class=\"num\">\(w.findings.count)</td>"
-                + "<td class=\"wrap\">\(h(w.reason))</td><td>\(h(w.owner))</td><td>\(h(w.ticket))</td><td class=\"wrap\">\(h(w.mitigatingControl))</td><td>\(h(w.expires))</td></tr>\n"
-        }
-        return o + "</tbody>\n</table>\n</section>\n"
+    /// `file:line`, in a code element, and the record.
+    static func source(_ p: Provenance) -> HTML {
+        "<code>\(p.file)\(p.line.map { ":\($0)" })</code> \(p.record)"
     }
 }

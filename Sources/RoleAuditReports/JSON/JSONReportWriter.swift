@@ -2,81 +2,17 @@ import Foundation
 import RoleAuditModel
 import RoleAuditRules
 
-/// Encodes nil as `null` rather than leaving the key out: the schema's keys are always there.
-@propertyWrapper
-struct Null<T: Encodable>: Encodable {
-    var wrappedValue: T?
-    init(wrappedValue: T?) { self.wrappedValue = wrappedValue }
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        if let v = wrappedValue { try c.encode(v) } else { try c.encodeNil() }
-    }
-}
-
-/// `findings.json`: the whole scan result, schema `roleaudit.findings` version 1 (README).
+/// `findings.json`: the whole scan result, schema `roleaudit.findings` version 1 (README), streamed
+/// through `JSONOutput`. Keys are sorted and every key is always present (`null` when empty).
 public enum JSONReportWriter: ReportWriter {
     public static let schemaVersion = 1
 
-    struct Document: Encodable {
-        struct Tool: Encodable { let name: String; let version: String }
-        struct PolicyInfo: Encodable { @Null var path: String?; @Null var sha256: String? }
-        struct Input: Encodable {
-            let path: String; let format: String; @Null var platform: String?; @Null var scope: String?; let sha256: String; let size: Int; let records: Int
-        }
-        struct Coverage: Encodable { let kind: String; @Null var platform: String?; @Null var scope: String?; @Null var file: String?; let detail: String; let incomplete: Bool }
-        struct RuleInfo: Encodable { let id: String; let title: String; let category: String; let severity: String; let enabled: Bool }
-        struct Summary: Encodable {
-            let total: Int; let open: Int; let waived: Int; let by_severity: [String: Int]; let by_rule: [String: Int]
-        }
-        struct Source: Encodable { let file: String; @Null var line: Int?; let record: String }
-        struct Evidence: Encodable {
-            let detail: String; @Null var role: String?; @Null var level: String?; @Null var target: String?; @Null var via: String?; @Null var source: Source?
-        }
-        struct FindingRecord: Encodable {
-            let rule_id: String; let title: String; let severity: String; let category: String; let platform: String
-            @Null var account: String?; @Null var organization: String?; @Null var tenant: String?; @Null var principal: String?; @Null var role: String?
-            let message: String; let evidence: [Evidence]; let assumptions: [String]; let fingerprint: String
-            let status: String; @Null var waiver: String?; @Null var first_seen: String?
-        }
-        let schema = "roleaudit.findings"
-        let schema_version = JSONReportWriter.schemaVersion
-        let tool: Tool
-        let catalog_version: String
-        let generated_at: String
-        let policy: PolicyInfo
-        let inputs: [Input]
-        let complete: Bool
-        let coverage: [Coverage]
-        let limitations: [String]
-        let rules: [RuleInfo]
-        let summary: Summary
-        let findings: [FindingRecord]
-        let waivers: [WaiverReport]
-        @Null var baseline: BaselineInfo?
-        @Null var changes: ChangesInfo?
-        @Null var history: HistoryInfo?
-    }
-    struct BaselineInfo: Encodable { let source: String; let entries: Int; let matched: Int; let stale: [Baseline.Entry] }
-    struct ChangeRecord: Encodable {
-        let change: String; let platform: String; let principal: String; let role: String; let level: String; let target: String
-        let via: String; @Null var risk: String?; let gained: [String]; let lost: [String]; let source: Document.Source
-    }
-    struct ChangesInfo: Encodable {
-        let before: String; let after: String; let grants: [ChangeRecord]; let introduced: [String]; let resolved: [Baseline.Entry]
-    }
-    struct HistoryInfo: Encodable {
-        struct Point: Encodable { let scan: Int64; let time: String; let open: [String: Int] }
-        let database: String; let scan: Int64; @Null var previous: String?; let resolved: [Baseline.Entry]; let trend: [Point]
+    public static func write(_ input: ReportInput, to folder: ReportFolder) throws {
+        try folder.write("findings.json") { document(input.result, input.context, JSONOutput($0)) }
     }
 
-    public static func render(_ result: ScanResult, context: ReportContext) throws -> [(name: String, data: Data)] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return [("findings.json", try encoder.encode(document(result, context)) + Data("\n".utf8))]
-    }
-
-    static func document(_ r: ScanResult, _ context: ReportContext) -> Document {
-        let titles = Dictionary((r.rules).map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
+    static func document(_ r: ScanResult, _ context: ReportContext, _ j: JSONOutput) {
+        let titles = Dictionary(r.rules.map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
         var bySeverity: [String: Int] = Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, 0) })
         var byRule: [String: Int] = [:]
         for f in r.findings where f.isOpen {
@@ -84,55 +20,207 @@ public enum JSONReportWriter: ReportWriter {
             byRule[f.ruleID, default: 0] += 1
         }
         let enabled = Set(r.rules.map(\.id))
-        return Document(
-            tool: .init(name: "roleaudit", version: context.toolVersion), catalog_version: r.catalogVersion,
-            generated_at: context.generatedAt.iso8601, policy: .init(path: r.policy.path, sha256: r.policy.sha256),
-            inputs: r.snapshot.sources.map {
-                .init(path: $0.path, format: $0.format, platform: $0.platform?.rawValue, scope: $0.scope, sha256: $0.sha256, size: $0.size, records: $0.records)
-            },
-            complete: r.snapshot.isComplete,
-            coverage: r.snapshot.coverage.map {
-                .init(kind: $0.kind.rawValue, platform: $0.platform?.rawValue, scope: $0.scope, file: $0.file, detail: $0.detail, incomplete: $0.makesInputIncomplete)
-            },
-            limitations: r.limitations,
-            rules: RuleEngine.descriptions.map {
-                .init(id: $0.id, title: $0.title, category: $0.category.rawValue, severity: r.policy.severity(of: $0.id, default: $0.defaultSeverity).rawValue, enabled: enabled.contains($0.id))
-            },
-            summary: .init(
-                total: r.findings.count, open: r.findings.filter { $0.isOpen }.count,
-                waived: r.findings.filter { $0.status == .waived }.count, by_severity: bySeverity, by_rule: byRule),
-            findings: r.findings.map { f in
-                .init(
-                    rule_id: f.ruleID, title: titles[f.ruleID] ?? f.ruleID, severity: f.severity.rawValue, category: f.category.rawValue,
-                    platform: f.platform.rawValue, account: f.account, organization: f.organization, tenant: f.tenant,
-                    principal: f.principal, role: f.role, message: f.message,
-                    evidence: f.evidence.map { e in
-                        .init(
-                            detail: e.detail, role: e.grant?.role, level: e.grant?.level.rawValue, target: e.grant?.target,
-                            via: e.grant.map { g in g.path.groupName.map { "group \($0)" } ?? "direct" },
-                            source: e.grant.map { .init(file: $0.provenance.file, line: $0.provenance.line, record: $0.provenance.record) })
-                    },
-                    assumptions: f.assumptions, fingerprint: f.fingerprint, status: f.status.rawValue, waiver: f.waiver,
-                    first_seen: f.firstSeen?.iso8601)
-            },
-            waivers: r.waivers,
-            baseline: r.baseline.map { .init(source: $0.source, entries: $0.entries, matched: $0.matched, stale: $0.stale) },
-            changes: r.changes.map { c in
-                .init(
-                    before: c.before, after: c.after,
-                    grants: c.changes.map { ch in
-                        .init(
-                            change: ch.kind.rawValue, platform: ch.grant.platform.rawValue, principal: ch.grant.principal, role: ch.grant.role,
-                            level: ch.grant.level.rawValue, target: ch.grant.target, via: ch.grant.path.groupName.map { "group \($0)" } ?? "direct",
-                            risk: ch.tier?.rawValue, gained: ch.gained.map(\.rawValue), lost: ch.lost.map(\.rawValue),
-                            source: .init(file: ch.grant.provenance.file, line: ch.grant.provenance.line, record: ch.grant.provenance.record))
-                    },
-                    introduced: c.introduced.map(\.fingerprint), resolved: c.resolved)
-            },
-            history: r.history.map { h in
-                .init(
-                    database: h.database, scan: h.scan, previous: h.previous?.iso8601, resolved: h.resolved,
-                    trend: h.trend.map { p in .init(scan: p.scan, time: p.time.iso8601, open: Dictionary(uniqueKeysWithValues: p.open.map { ($0.key.rawValue, $0.value) })) })
-            })
+        let time = TimeText()
+        j.beginObject()
+        j.key("baseline")
+        if let b = r.baseline {
+            j.beginObject()
+            j.field("entries", b.entries)
+            j.field("matched", b.matched)
+            j.field("source", b.source)
+            j.array("stale", b.stale) { entry($0, j) }
+            j.endObject()
+        } else {
+            j.string(nil)
+        }
+        j.field("catalog_version", r.catalogVersion)
+        j.key("changes")
+        if let c = r.changes {
+            j.beginObject()
+            j.field("after", c.after)
+            j.field("before", c.before)
+            j.array("grants", c.changes) { ch in
+                let g = ch.grant
+                j.beginObject()
+                j.field("change", ch.kind.rawValue)
+                j.strings("gained", ch.gained.map(\.rawValue))
+                j.field("level", g.level.rawValue)
+                j.strings("lost", ch.lost.map(\.rawValue))
+                j.field("platform", g.platform.rawValue)
+                j.field("principal", g.principal)
+                j.field("risk", ch.tier?.rawValue)
+                j.field("role", g.role)
+                source(g.provenance, j)
+                j.field("target", g.target)
+                j.field("via", via(g.path))
+                j.endObject()
+            }
+            j.strings("introduced", c.introduced.map(\.fingerprint))
+            j.array("resolved", c.resolved) { entry($0, j) }
+            j.endObject()
+        } else {
+            j.string(nil)
+        }
+        j.field("complete", r.snapshot.isComplete)
+        j.array("coverage", r.snapshot.coverage) { c in
+            j.beginObject()
+            j.field("detail", c.detail)
+            j.field("file", c.file)
+            j.field("incomplete", c.makesInputIncomplete)
+            j.field("kind", c.kind.rawValue)
+            j.field("platform", c.platform?.rawValue)
+            j.field("scope", c.scope)
+            j.endObject()
+        }
+        j.array("findings", r.findings) { f in
+            j.beginObject()
+            j.field("account", f.account)
+            j.strings("assumptions", f.assumptions)
+            j.field("category", f.category.rawValue)
+            j.array("evidence", f.evidence) { e in
+                j.beginObject()
+                j.field("detail", e.detail)
+                j.field("level", e.grant?.level.rawValue)
+                j.field("role", e.grant?.role)
+                j.key("source")
+                if let g = e.grant { provenance(g.provenance, j) } else { j.string(nil) }
+                j.field("target", e.grant?.target)
+                j.field("via", e.grant.map { via($0.path) })
+                j.endObject()
+            }
+            j.field("fingerprint", f.fingerprint)
+            j.field("first_seen", time(f.firstSeen))
+            j.field("message", f.message)
+            j.field("organization", f.organization)
+            j.field("platform", f.platform.rawValue)
+            j.field("principal", f.principal)
+            j.field("role", f.role)
+            j.field("rule_id", f.ruleID)
+            j.field("severity", f.severity.rawValue)
+            j.field("status", f.status.rawValue)
+            j.field("tenant", f.tenant)
+            j.field("title", titles[f.ruleID] ?? f.ruleID)
+            j.field("waiver", f.waiver)
+            j.endObject()
+        }
+        j.field("generated_at", context.generatedAt.iso8601)
+        j.key("history")
+        if let h = r.history {
+            j.beginObject()
+            j.field("database", h.database)
+            j.field("previous", h.previous?.iso8601)
+            j.array("resolved", h.resolved) { entry($0, j) }
+            j.field("scan", h.scan)
+            j.array("trend", h.trend) { p in
+                j.beginObject()
+                j.object("open") {
+                    for (severity, n) in p.open.map({ ($0.key.rawValue, $0.value) }).sorted(by: { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }) {
+                        j.key(severity)
+                        j.number(n)
+                    }
+                }
+                j.field("scan", p.scan)
+                j.field("time", p.time.iso8601)
+                j.endObject()
+            }
+            j.endObject()
+        } else {
+            j.string(nil)
+        }
+        j.array("inputs", r.snapshot.sources) { s in
+            j.beginObject()
+            j.field("format", s.format)
+            j.field("path", s.path)
+            j.field("platform", s.platform?.rawValue)
+            j.field("records", s.records)
+            j.field("scope", s.scope)
+            j.field("sha256", s.sha256)
+            j.field("size", s.size)
+            j.endObject()
+        }
+        j.strings("limitations", r.limitations)
+        j.object("policy") {
+            j.field("path", r.policy.path)
+            j.field("sha256", r.policy.sha256)
+        }
+        j.array("rules", RuleEngine.descriptions) { d in
+            j.beginObject()
+            j.field("category", d.category.rawValue)
+            j.field("enabled", enabled.contains(d.id))
+            j.field("id", d.id)
+            j.field("severity", r.policy.severity(of: d.id, default: d.defaultSeverity).rawValue)
+            j.field("title", d.title)
+            j.endObject()
+        }
+        j.field("schema", "roleaudit.findings")
+        j.field("schema_version", schemaVersion)
+        j.object("summary") {
+            counts("by_rule", byRule, j)
+            counts("by_severity", bySeverity, j)
+            j.field("open", r.findings.count { $0.isOpen })
+            j.field("total", r.findings.count)
+            j.field("waived", r.findings.count { $0.status == .waived })
+        }
+        j.object("tool") {
+            j.field("name", "roleaudit")
+            j.field("version", context.toolVersion)
+        }
+        j.array("waivers", r.waivers) { w in
+            j.beginObject()
+            j.field("expires", w.expires)
+            j.strings("findings", w.findings)
+            j.field("id", w.id)
+            if let m = w.mitigatingControl { j.field("mitigatingControl", m) }
+            j.field("owner", w.owner)
+            j.field("reason", w.reason)
+            j.field("rule", w.rule)
+            j.field("state", w.state.rawValue)
+            if let t = w.ticket { j.field("ticket", t) }
+            j.endObject()
+        }
+        j.endObject()
+        j.newline()
+    }
+
+    /// A finding a baseline (or the state compared with) held; `principal` and `role` are left out
+    /// when empty, as the baseline file has them.
+    static func entry(_ e: Baseline.Entry, _ j: JSONOutput) {
+        j.beginObject()
+        j.field("fingerprint", e.fingerprint)
+        j.field("message", e.message)
+        j.field("platform", e.platform)
+        if let p = e.principal { j.field("principal", p) }
+        if let role = e.role { j.field("role", role) }
+        j.field("rule_id", e.rule_id)
+        j.field("scope", e.scope)
+        j.field("severity", e.severity)
+        j.endObject()
+    }
+
+    /// `{file, line, record}`: where the export says it.
+    static func provenance(_ p: Provenance, _ j: JSONOutput) {
+        j.beginObject()
+        j.field("file", p.file)
+        j.field("line", p.line)
+        j.field("record", p.record)
+        j.endObject()
+    }
+
+    static func source(_ p: Provenance, _ j: JSONOutput) {
+        j.key("source")
+        provenance(p, j)
+    }
+
+    /// `direct`, or `group NAME` for the group the grant comes through.
+    static func via(_ path: GrantPath) -> String { path.groupName.map { "group \($0)" } ?? "direct" }
+
+    /// Counts by name, sorted as the encoder sorts keys.
+    static func counts(_ key: StaticString, _ counts: [String: Int], _ j: JSONOutput) {
+        j.object(key) {
+            for (name, n) in counts.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+                j.key(name)
+                j.number(n)
+            }
+        }
     }
 }

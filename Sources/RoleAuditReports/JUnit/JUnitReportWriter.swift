@@ -10,19 +10,20 @@ import RoleAuditRules
 /// on each suite; `properties`, `system-out` and `system-err` always present, in that order; a
 /// zone-less timestamp and times with three decimals. GitLab rejects a whole report whose
 /// `failure@type` is `yaml` or `symbol`, so the type is always a severity word. XML is written by
-/// hand because the format is this small and its escaping is the part that matters (see `Text`).
+/// hand, streamed through `XMLOutput`, because the format is this small and its escaping is the
+/// part that matters.
 public enum JUnitReportWriter: ReportWriter {
-    public static func render(_ r: ScanResult, context: ReportContext) throws -> [(name: String, data: Data)] {
-        [("junit.xml", Data(document(r, context).utf8))]
+    public static func write(_ input: ReportInput, to folder: ReportFolder) throws {
+        try folder.write("junit.xml") { document(input.result, input.context, XMLOutput($0)) }
     }
 
-    static func document(_ r: ScanResult, _ context: ReportContext) -> String {
+    static func document(_ r: ScanResult, _ context: ReportContext, _ x: XMLOutput) {
         var byRule: [String: [Finding]] = [:]
         for f in r.findings { byRule[f.ruleID, default: []].append(f) }
         let enabled = Set(r.rules.map(\.id))
         // Zone-less, as the Ant schema wants; the scan's clock is UTC.
         let timestamp = String(context.generatedAt.iso8601.prefix(19))
-        var x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
+        x.markup("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n")
         // Built-in rules in id order, then the policy's own conflicts (reported under their ids).
         let custom = Set(r.findings.map(\.ruleID)).subtracting(RuleEngine.descriptions.map(\.id)).sorted()
         let suites: [(id: String, title: String, category: String, d: RuleDescription?)] =
@@ -31,15 +32,43 @@ public enum JUnitReportWriter: ReportWriter {
         for (index, suite) in suites.enumerated() {
             let findings = byRule[suite.id] ?? []
             let classname = "roleaudit.\(suite.category).\(suite.id)"
-            var cases: [String] = []
-            var names: Set<String> = []
-            var failures = 0, skipped = 0
-            if let d = suite.d, !enabled.contains(d.id) {
-                skipped += 1
-                cases.append(testcase(classname, "\(d.id) \(d.title)", "<skipped message=\"disabled in the policy\"/>"))
-            } else if findings.isEmpty {
-                cases.append(testcase(classname, "\(suite.id) \(suite.title): no finding", nil))
+            let disabled = suite.d.map { !enabled.contains($0.id) } ?? false
+            // The suite's counts come first in the document: count, then write.
+            let suppressed = findings.count { !$0.isOpen }
+            let tests = findings.count + (disabled || findings.isEmpty ? 1 : 0)
+            x.markup("  <testsuite package=\"roleaudit\" id=\"")
+            x.number(index)
+            x.markup("\" name=\"")
+            x.attribute("\(suite.id) \(suite.title)")
+            x.markup("\" tests=\"")
+            x.number(tests)
+            x.markup("\" failures=\"")
+            x.number(findings.count - suppressed)
+            x.markup("\" errors=\"0\" skipped=\"")
+            x.number(suppressed + (disabled ? 1 : 0))
+            x.markup("\" time=\"0.000\" timestamp=\"")
+            x.attribute(timestamp)
+            x.markup("\" hostname=\"roleaudit\">\n    <properties>\n")
+            var properties = [("rule", suite.id), ("category", suite.category), ("tool", "roleaudit \(context.toolVersion)"), ("catalog", r.catalogVersion)]
+            if let d = suite.d {
+                properties.append(("severity", r.policy.severity(of: d.id, default: d.defaultSeverity).rawValue))
+                properties += d.seed.map { ("seed", "\($0.document):\($0.line) \"\($0.quote)\"") }
+                properties += d.frameworks.map { ("framework", $0) }
             }
+            for (name, value) in properties {
+                x.markup("      <property name=\"")
+                x.attribute(name)
+                x.markup("\" value=\"")
+                x.attribute(value)
+                x.markup("\"/>\n")
+            }
+            x.markup("    </properties>\n")
+            if let d = suite.d, disabled {
+                testcase(x, classname, "\(d.id) \(d.title)") { x.markup("<skipped message=\"disabled in the policy\"/>") }
+            } else if findings.isEmpty {
+                testcase(x, classname, "\(suite.id) \(suite.title): no finding", nil)
+            }
+            var names: Set<String> = []
             for f in findings {
                 // Unique and stable: built from what the fingerprint is built from; if two findings
                 // still print alike (names differing only in invisible characters), the fingerprint
@@ -49,42 +78,42 @@ public enum JUnitReportWriter: ReportWriter {
                     name += " [\(f.fingerprint)]"
                     names.insert(name)
                 }
-                let body: String
-                if let reason = r.suppression(of: f) {
-                    skipped += 1
-                    body = "<skipped message=\"\(Text.xmlEscaped(Text.oneLine(reason), attribute: true))\"/>"
-                } else {
-                    failures += 1
-                    body = "<failure message=\"\(Text.xmlEscaped(Text.oneLine(f.message), attribute: true))\" type=\"\(f.severity.rawValue)\">"
-                        + Text.xmlEscaped(details(f, r)) + "</failure>"
+                testcase(x, classname, name) {
+                    if let reason = r.suppression(of: f) {
+                        x.markup("<skipped message=\"")
+                        x.attribute(Text.oneLine(reason))
+                        x.markup("\"/>")
+                    } else {
+                        x.markup("<failure message=\"")
+                        x.attribute(Text.oneLine(f.message))
+                        x.markup("\" type=\"")
+                        x.attribute(f.severity.rawValue)
+                        x.markup("\">")
+                        details(f, x)
+                        x.markup("</failure>")
+                    }
                 }
-                cases.append(testcase(classname, name, body))
             }
-            x += "  <testsuite package=\"roleaudit\" id=\"\(index)\" name=\"\(Text.xmlEscaped("\(suite.id) \(suite.title)", attribute: true))\""
-                + " tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\" time=\"0.000\""
-                + " timestamp=\"\(timestamp)\" hostname=\"roleaudit\">\n"
-            x += "    <properties>\n"
-            var properties = [("rule", suite.id), ("category", suite.category), ("tool", "roleaudit \(context.toolVersion)"), ("catalog", r.catalogVersion)]
-            if let d = suite.d {
-                properties.append(("severity", r.policy.severity(of: d.id, default: d.defaultSeverity).rawValue))
-                properties += d.seed.map { ("seed", "\($0.document):\($0.line) \"\($0.quote)\"") }
-                properties += d.frameworks.map { ("framework", $0) }
-            }
-            for (name, value) in properties {
-                x += "      <property name=\"\(Text.xmlEscaped(name, attribute: true))\" value=\"\(Text.xmlEscaped(value, attribute: true))\"/>\n"
-            }
-            x += "    </properties>\n"
-            x += cases.joined()
-            x += "    <system-out>\(Text.xmlEscaped(suite.d.map { "\($0.rationale)\nRemediation: \($0.remediation)" } ?? ""))</system-out>\n"
-            x += "    <system-err/>\n  </testsuite>\n"
+            x.markup("    <system-out>")
+            x.text(suite.d.map { "\($0.rationale)\nRemediation: \($0.remediation)" } ?? "")
+            x.markup("</system-out>\n    <system-err/>\n  </testsuite>\n")
         }
-        return x + "</testsuites>\n"
+        x.markup("</testsuites>\n")
     }
 
-    static func testcase(_ classname: String, _ name: String, _ body: String?) -> String {
-        let open = "    <testcase classname=\"\(Text.xmlEscaped(classname, attribute: true))\" name=\"\(Text.xmlEscaped(name, attribute: true))\" time=\"0.000\""
-        guard let body else { return open + "/>\n" }
-        return open + ">\n      " + body + "\n    </testcase>\n"
+    static func testcase(_ x: XMLOutput, _ classname: String, _ name: String, _ body: (() -> Void)?) {
+        x.markup("    <testcase classname=\"")
+        x.attribute(classname)
+        x.markup("\" name=\"")
+        x.attribute(name)
+        x.markup("\" time=\"0.000\"")
+        guard let body else {
+            x.markup("/>\n")
+            return
+        }
+        x.markup(">\n      ")
+        body()
+        x.markup("\n    </testcase>\n")
     }
 
     /// The platform, scope, principal and role a finding is about: what its fingerprint hashes.
@@ -94,11 +123,21 @@ public enum JUnitReportWriter: ReportWriter {
 
     /// The failure's body: the message, the evidence with where each piece comes from, what the
     /// finding assumes, and the fingerprint (for waivers and baselines).
-    static func details(_ f: Finding, _ r: ScanResult) -> String {
-        var lines = [f.message, ""]
-        lines += f.evidence.map { "- " + $0.withSource }
-        if !f.assumptions.isEmpty { lines += [""] + f.assumptions.map { "Assumes: \($0)" } }
-        lines += ["", "Fingerprint: \(f.fingerprint)"]
-        return lines.joined(separator: "\n")
+    static func details(_ f: Finding, _ x: XMLOutput) {
+        x.text(f.message)
+        x.markup("\n")
+        for e in f.evidence {
+            x.markup("\n- ")
+            x.text(e.withSource)
+        }
+        if !f.assumptions.isEmpty {
+            x.markup("\n")
+            for a in f.assumptions {
+                x.markup("\nAssumes: ")
+                x.text(a)
+            }
+        }
+        x.markup("\n\nFingerprint: ")
+        x.text(f.fingerprint)
     }
 }

@@ -6,51 +6,9 @@ import RoleAuditRules
 /// One run; every built-in rule with its help text; a result per finding, located at the export
 /// file and line of each grant in its evidence; waived findings carry an accepted suppression.
 public enum SARIFReportWriter: ReportWriter {
-    public static func render(_ r: ScanResult, context: ReportContext) throws -> [(name: String, data: Data)] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return [("findings.sarif", try encoder.encode(log(r, context)) + Data("\n".utf8))]
+    public static func write(_ input: ReportInput, to folder: ReportFolder) throws {
+        try folder.write("findings.sarif") { log(input.result, input.context, JSONOutput($0)) }
     }
-
-    struct Log: Encodable {
-        let schema = "https://json.schemastore.org/sarif-2.1.0.json"
-        let version = "2.1.0"
-        let runs: [Run]
-        enum CodingKeys: String, CodingKey { case schema = "$schema", version, runs }
-    }
-    struct Run: Encodable { let tool: Tool; let artifacts: [Artifact]; let invocations: [Invocation]; let results: [Result] }
-    struct Tool: Encodable { let driver: Driver }
-    struct Driver: Encodable {
-        let name: String; let version: String; let semanticVersion: String; let informationUri: String; let rules: [Rule]
-    }
-    struct Message: Encodable { let text: String; var markdown: String? }
-    struct Rule: Encodable {
-        let id: String; let name: String; let shortDescription: Message; let fullDescription: Message; let help: Message
-        let defaultConfiguration: Configuration; let properties: RuleProperties
-    }
-    struct Configuration: Encodable { let enabled: Bool; let level: String }
-    struct RuleProperties: Encodable {
-        let category: String; let severity: String; let tags: [String]
-        let securitySeverity: String
-        enum CodingKeys: String, CodingKey { case category, severity, tags, securitySeverity = "security-severity" }
-    }
-    struct Artifact: Encodable { let location: ArtifactLocation; let length: Int; let hashes: [String: String]; let sourceLanguage: String? }
-    struct ArtifactLocation: Encodable { let uri: String; var index: Int? }
-    struct Invocation: Encodable { let executionSuccessful: Bool; let endTimeUtc: String; let toolExecutionNotifications: [Notification] }
-    struct Notification: Encodable { let level: String; let message: Message }
-    struct Result: Encodable {
-        let ruleId: String; let ruleIndex: Int?; let level: String; let kind: String; let message: Message
-        let locations: [Location]; let partialFingerprints: [String: String]; let properties: ResultProperties
-        let suppressions: [Suppression]?
-        let baselineState: String?
-    }
-    struct ResultProperties: Encodable {
-        let severity: String; let platform: String; let scope: String; let principal: String?; let role: String?; let assumptions: [String]
-    }
-    struct Location: Encodable { let physicalLocation: PhysicalLocation; let message: Message }
-    struct PhysicalLocation: Encodable { let artifactLocation: ArtifactLocation; let region: Region? }
-    struct Region: Encodable { let startLine: Int }
-    struct Suppression: Encodable { let kind: String; let status: String; let justification: String }
 
     static func level(_ s: Severity) -> String {
         switch s {
@@ -71,53 +29,149 @@ public enum SARIFReportWriter: ReportWriter {
         }
     }
 
-    static func log(_ r: ScanResult, _ context: ReportContext) -> Log {
+    /// The log, keys in the order JSONEncoder sorted them when it wrote this file.
+    static func log(_ r: ScanResult, _ context: ReportContext, _ j: JSONOutput) {
         let descriptions = RuleEngine.descriptions
         let enabled = Set(r.rules.map(\.id))
         let ruleIndex = Dictionary(descriptions.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         let artifactIndex = Dictionary(r.snapshot.sources.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { a, _ in a })
-        let rules = descriptions.map { d in
-            let severity = r.policy.severity(of: d.id, default: d.defaultSeverity)
-            let seed = d.seed.map { "\($0.document):\($0.line) \"\($0.quote)\"" }
-            return Rule(
-                id: d.id, name: pascal(d.title), shortDescription: .init(text: d.title), fullDescription: .init(text: d.rationale),
-                help: .init(
-                    text: "\(d.rationale)\n\nVendor documentation: \(seed.joined(separator: "; "))\n\nRemediation: \(d.remediation)\n\nFrameworks: \(d.frameworks.joined(separator: "; "))",
-                    markdown: "\(d.rationale)\n\n**Vendor documentation**\n\n" + seed.map { "- \($0)" }.joined(separator: "\n")
-                        + "\n\n**Remediation**: \(d.remediation)\n\n**Frameworks**: \(d.frameworks.joined(separator: "; "))"),
-                defaultConfiguration: .init(enabled: enabled.contains(d.id), level: level(severity)),
-                properties: .init(category: d.category.rawValue, severity: severity.rawValue, tags: ["security", "access-control", d.category.rawValue], securitySeverity: score(severity)))
+        j.beginObject()
+        j.field("$schema", "https://json.schemastore.org/sarif-2.1.0.json")
+        j.key("runs")
+        j.beginArray()
+        j.beginObject()
+        j.array("artifacts", r.snapshot.sources) { s in
+            j.beginObject()
+            j.object("hashes") { j.field("sha-256", s.sha256) }
+            j.field("length", s.size)
+            j.object("location") { j.field("uri", uri(s.path)) }
+            if s.path.hasSuffix(".json") { j.field("sourceLanguage", "json") }
+            j.endObject()
         }
-        let results = r.findings.map { f in
-            // Each grant's file and line, once each; a finding without grants (a coverage note) has none.
-            var seen: Set<String> = []
-            let locations: [Location] = f.evidence.compactMap { e in
-                guard let g = e.grant, seen.insert("\(g.provenance.file)|\(g.provenance.line ?? 0)|\(g.provenance.record)").inserted else { return nil }
-                return Location(
-                    physicalLocation: .init(
-                        artifactLocation: .init(uri: uri(g.provenance.file), index: artifactIndex[g.provenance.file]),
-                        region: g.provenance.line.flatMap { $0 >= 1 ? Region(startLine: $0) : nil }),
-                    message: .init(text: "\(g.provenance.record): \(e.detail)"))
+        j.key("invocations")
+        j.beginArray()
+        j.beginObject()
+        j.field("endTimeUtc", context.generatedAt.iso8601)
+        j.field("executionSuccessful", true)
+        let notifications = r.snapshot.coverage.map { ($0.makesInputIncomplete ? "error" : "warning", $0.detail) } + r.limitations.map { ("note", $0) }
+        j.array("toolExecutionNotifications", notifications) { level, text in
+            j.beginObject()
+            j.field("level", level)
+            j.object("message") { j.field("text", plain(text)) }
+            j.endObject()
+        }
+        j.endObject()
+        j.endArray()
+        j.array("results", r.findings) { f in result(f, r, ruleIndex: ruleIndex, artifactIndex: artifactIndex, j) }
+        j.object("tool") {
+            j.object("driver") {
+                j.field("informationUri", "https://github.com/roleaudit/roleaudit")
+                j.field("name", "roleaudit")
+                j.array("rules", descriptions) { d in rule(d, r, enabled: enabled.contains(d.id), j) }
+                j.field("semanticVersion", context.toolVersion)
+                j.field("version", context.toolVersion)
             }
-            return Result(
-                ruleId: f.ruleID, ruleIndex: ruleIndex[f.ruleID], level: level(f.severity), kind: "fail",
-                message: .init(text: f.message), locations: locations, partialFingerprints: ["roleaudit/v1": f.fingerprint],
-                properties: .init(severity: f.severity.rawValue, platform: f.platform.rawValue, scope: f.scope, principal: f.principal, role: f.role, assumptions: f.assumptions),
-                suppressions: r.suppression(of: f).map { [Suppression(kind: "external", status: "accepted", justification: $0)] },
-                baselineState: f.status == .baselined || f.status == .persisting ? "unchanged" : f.status == .new || r.changes != nil ? "new" : nil)
         }
-        return Log(runs: [Run(
-            tool: .init(driver: .init(
-                name: "roleaudit", version: context.toolVersion, semanticVersion: context.toolVersion,
-                informationUri: "https://github.com/roleaudit/roleaudit", rules: rules)),
-            artifacts: r.snapshot.sources.map {
-                Artifact(location: .init(uri: uri($0.path)), length: $0.size, hashes: ["sha-256": $0.sha256], sourceLanguage: $0.path.hasSuffix(".json") ? "json" : nil)
-            },
-            invocations: [Invocation(
-                executionSuccessful: true, endTimeUtc: context.generatedAt.iso8601,
-                toolExecutionNotifications: r.snapshot.coverage.map { .init(level: $0.makesInputIncomplete ? "error" : "warning", message: .init(text: $0.detail)) }
-                    + r.limitations.map { .init(level: "note", message: .init(text: $0)) })],
-            results: results)])
+        j.endObject()
+        j.endArray()
+        j.field("version", "2.1.0")
+        j.endObject()
+        j.newline()
+    }
+
+    /// A rule with its title, rationale, help (text and Markdown: the vendor's lines, remediation,
+    /// frameworks), default level and security-severity.
+    static func rule(_ d: RuleDescription, _ r: ScanResult, enabled: Bool, _ j: JSONOutput) {
+        let severity = r.policy.severity(of: d.id, default: d.defaultSeverity)
+        let seed = d.seed.map { "\($0.document):\($0.line) \"\($0.quote)\"" }
+        j.beginObject()
+        j.object("defaultConfiguration") {
+            j.field("enabled", enabled)
+            j.field("level", level(severity))
+        }
+        j.object("fullDescription") { j.field("text", d.rationale) }
+        j.object("help") {
+            j.field(
+                "markdown", "\(d.rationale)\n\n**Vendor documentation**\n\n" + seed.map { "- \($0)" }.joined(separator: "\n")
+                    + "\n\n**Remediation**: \(d.remediation)\n\n**Frameworks**: \(d.frameworks.joined(separator: "; "))")
+            j.field(
+                "text", "\(d.rationale)\n\nVendor documentation: \(seed.joined(separator: "; "))\n\nRemediation: \(d.remediation)\n\nFrameworks: \(d.frameworks.joined(separator: "; "))")
+        }
+        j.field("id", d.id)
+        j.field("name", pascal(d.title))
+        j.object("properties") {
+            j.field("category", d.category.rawValue)
+            j.field("security-severity", score(severity))
+            j.field("severity", severity.rawValue)
+            j.strings("tags", ["security", "access-control", d.category.rawValue])
+        }
+        j.object("shortDescription") { j.field("text", d.title) }
+        j.endObject()
+    }
+
+    /// A result per finding, located at the export file and line of each grant in its evidence;
+    /// a waived finding carries an accepted suppression.
+    static func result(_ f: Finding, _ r: ScanResult, ruleIndex: [String: Int], artifactIndex: [String: Int], _ j: JSONOutput) {
+        j.beginObject()
+        let state = f.status == .baselined || f.status == .persisting ? "unchanged" : f.status == .new || r.changes != nil ? "new" : nil
+        if let state { j.field("baselineState", state) }
+        j.field("kind", "fail")
+        j.field("level", level(f.severity))
+        // Each grant's file and line, once each; a finding without grants (a coverage note) has none.
+        var seen: Set<String> = []
+        let located = f.evidence.compactMap { e -> (Grant, String)? in
+            guard let g = e.grant, seen.insert("\(g.provenance.file)|\(g.provenance.line ?? 0)|\(g.provenance.record)").inserted else { return nil }
+            return (g, e.detail)
+        }
+        j.array("locations", located) { g, detail in
+            j.beginObject()
+            j.object("message") { j.field("text", plain("\(g.provenance.record): \(detail)")) }
+            j.object("physicalLocation") {
+                j.object("artifactLocation") {
+                    if let index = artifactIndex[g.provenance.file] { j.field("index", index) }
+                    j.field("uri", uri(g.provenance.file))
+                }
+                if let line = g.provenance.line, line >= 1 { j.object("region") { j.field("startLine", line) } }
+            }
+            j.endObject()
+        }
+        j.object("message") { j.field("text", plain(f.message)) }
+        j.object("partialFingerprints") { j.field("roleaudit/v1", f.fingerprint) }
+        j.object("properties") {
+            j.strings("assumptions", f.assumptions)
+            j.field("platform", f.platform.rawValue)
+            if let p = f.principal { j.field("principal", p) }
+            if let role = f.role { j.field("role", role) }
+            j.field("scope", f.scope)
+            j.field("severity", f.severity.rawValue)
+        }
+        j.field("ruleId", f.ruleID)
+        if let index = ruleIndex[f.ruleID] { j.field("ruleIndex", index) }
+        if let justification = r.suppression(of: f) {
+            j.array("suppressions", [justification]) { text in
+                j.beginObject()
+                j.field("justification", text)
+                j.field("kind", "external")
+                j.field("status", "accepted")
+                j.endObject()
+            }
+        }
+        j.endObject()
+    }
+
+    /// A plain-text message quoting exports. SARIF viewers read `[text](target)` in one as a link
+    /// (SARIF 2.1.0, 3.11.6, "embedded links"), and the standard has literal brackets escaped
+    /// with a backslash: a name like `[click](https://...)` stays text. Without a `](` no link
+    /// can form, and the text is left as it is (`memberships[0]`).
+    static func plain(_ text: String) -> String {
+        guard text.contains("](") else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 8)
+        for c in text {
+            if c == "[" || c == "]" { out.append("\\") }
+            out.append(c)
+        }
+        return out
     }
 
     /// `Too many administrators` → `TooManyAdministrators`: SARIF's rule name is an identifier.

@@ -10,8 +10,9 @@ struct Entitlement: Sendable {
     let principal: Principal?
     /// The catalog's role for a documented label; nil for custom or unknown roles.
     let documented: CatalogRole?
-    /// What the role gives: the catalog's, or the policy's permission_map for a custom role.
-    let capabilities: [CapabilityID]
+    /// What the role gives (the catalog's, or the policy's permission_map for a custom role), as
+    /// capability ids, space-separated.
+    let capabilityList: String
     let tier: RiskTier?
     let account: String?
 
@@ -33,43 +34,140 @@ struct Entitlement: Sendable {
     }
 }
 
-enum Entitlements {
-    /// Every grant of the snapshot, in its order (by principal), with what it gives. Roles are
-    /// resolved once per distinct label, not once per grant.
-    static func all(_ r: ScanResult) -> [Entitlement] {
-        let accountOf = Dictionary(
+/// Every grant of the snapshot with what it gives, in the snapshot's order (grouped by principal).
+/// Built once per report run and read by entitlements.csv and report.html. Holds two integers per
+/// grant, not a copy of it: an entitlement is assembled when a writer reads it, so a million
+/// grants cost 8 MB here rather than a second copy of every grant, principal and role.
+struct Entitlements: Sendable {
+    private struct Resolution: Sendable {
+        let role: CatalogRole?
+        /// The capability ids, space-separated, as the reports print them.
+        let list: String
+        let tier: RiskTier?
+        let known: Bool
+    }
+
+    let grants: [Grant]
+    private let principals: [Principal]
+    private let resolutions: [Resolution]
+    private let resolutionOf: [Int32]
+    /// Index into `principals`, or -1.
+    private let principalOf: [Int32]
+    private let accountOf: [String: String]
+
+    var count: Int { grants.count }
+
+    /// Roles are resolved once per distinct label and principals looked up once per run of their
+    /// grants, not once per grant.
+    init(_ r: ScanResult) {
+        grants = r.snapshot.grants
+        principals = r.snapshot.principals
+        accountOf = Dictionary(
             r.snapshot.organizations.filter { $0.platform == .huntress }.compactMap { o in o.accountID.map { (o.id, $0) } },
             uniquingKeysWith: { a, _ in a })
-        let principals = Dictionary(r.snapshot.principals.map { ("\($0.platform.rawValue)|\($0.key)", $0) }, uniquingKeysWith: { a, _ in a })
         let resolver = RoleResolver(snapshot: r.snapshot, catalog: r.catalog, policy: r.policy)
-        struct Resolved { let role: CatalogRole?; let capabilities: [CapabilityID]; let tier: RiskTier?; let known: Bool }
-        var cache: [RoleResolver.Key: Resolved] = [:]
-        return r.snapshot.grants.map { g in
+        var cache: [RoleResolver.Key: Int32] = [:]
+        var resolutions: [Resolution] = []
+        var resolutionOf: [Int32] = []
+        var principalOf: [Int32] = []
+        resolutionOf.reserveCapacity(grants.count)
+        principalOf.reserveCapacity(grants.count)
+        var finder = PrincipalFinder(principals)
+        var last: (platform: Platform, key: String, index: Int32)?
+        for g in grants {
             let key = RoleResolver.Key(g)
-            let resolved: Resolved
             if let hit = cache[key] {
-                resolved = hit
+                resolutionOf.append(hit)
             } else {
                 let (role, caps) = resolver.resolve(g)
                 let sorted = (caps ?? []).sorted()
-                resolved = Resolved(role: role, capabilities: sorted, tier: sorted.compactMap { r.catalog.tier(of: $0) }.max(), known: caps != nil)
-                cache[key] = resolved
+                resolutions.append(Resolution(
+                    role: role, list: sorted.map(\.rawValue).joined(separator: " "), tier: sorted.compactMap { r.catalog.tier(of: $0) }.max(), known: caps != nil))
+                cache[key] = Int32(resolutions.count - 1)
+                resolutionOf.append(Int32(resolutions.count - 1))
             }
-            return Entitlement(
-                grant: g, principal: principals["\(g.platform.rawValue)|\(g.principal)"], documented: resolved.role,
-                capabilities: resolved.capabilities, tier: resolved.tier,
-                account: g.platform == .huntress ? (g.level == .account ? g.target : accountOf[g.target]) : nil,
-                capabilitiesKnown: resolved.known)
+            if let last, last.platform == g.platform, last.key == g.principal {
+                principalOf.append(last.index)
+            } else {
+                let index = finder.index(of: g)
+                last = (g.platform, g.principal, index)
+                principalOf.append(index)
+            }
+        }
+        self.resolutions = resolutions
+        self.resolutionOf = resolutionOf
+        self.principalOf = principalOf
+    }
+
+    /// Finds a grant's principal in the snapshot's list. The snapshot lists principals in the order
+    /// its grants are grouped by them (Sources/RoleAuditImport/SnapshotBuilder.swift sorts both by
+    /// principal), so the next principal is almost always the one after the last: checked first,
+    /// with two string comparisons; a hash table of every principal is built only when that
+    /// fails, which saved a million-entry table on a million-membership export.
+    private struct PrincipalFinder {
+        struct Key: Hashable { let platform: Platform; let key: String }
+        let principals: [Principal]
+        var next = 0
+        var table: [Key: Int32]?
+
+        init(_ principals: [Principal]) { self.principals = principals }
+
+        mutating func index(of g: Grant) -> Int32 {
+            if next < principals.count, principals[next].platform == g.platform, principals[next].key == g.principal {
+                next += 1
+                return Int32(next - 1)
+            }
+            if table == nil {
+                var t: [Key: Int32] = [:]
+                t.reserveCapacity(principals.count)
+                for (i, p) in principals.enumerated() where t[Key(platform: p.platform, key: p.key)] == nil {
+                    t[Key(platform: p.platform, key: p.key)] = Int32(i)
+                }
+                table = t
+            }
+            guard let found = table?[Key(platform: g.platform, key: g.principal)] else { return -1 }
+            next = Int(found) + 1
+            return found
         }
     }
+
+    subscript(i: Int) -> Entitlement {
+        let g = grants[i]
+        let resolved = resolutions[Int(resolutionOf[i])]
+        let p = principalOf[i]
+        return Entitlement(
+            grant: g, principal: p >= 0 ? principals[Int(p)] : nil, documented: resolved.role,
+            capabilityList: resolved.list, tier: resolved.tier,
+            account: g.platform == .huntress ? (g.level == .account ? g.target : accountOf[g.target]) : nil,
+            capabilitiesKnown: resolved.known)
+    }
+
+    /// Whether grant `i` is its principal's first (grants come grouped by principal): integers
+    /// compared, not keys.
+    func startsPrincipal(_ i: Int) -> Bool {
+        guard i > 0 else { return true }
+        let a = principalOf[i], b = principalOf[i - 1]
+        if a >= 0 || b >= 0 { return a != b }
+        return grants[i].platform != grants[i - 1].platform || grants[i].principal != grants[i - 1].principal
+    }
+
+    /// The principal of grant `i`, without assembling the entitlement.
+    func principal(of i: Int) -> Principal? {
+        let p = principalOf[i]
+        return p >= 0 ? principals[Int(p)] : nil
+    }
+
+    /// The highest risk tier grant `i` carries.
+    func tier(of i: Int) -> RiskTier? { resolutions[Int(resolutionOf[i])].tier }
 }
 
 extension LastLogin {
-    var label: String {
+    /// `never`, the time, or nothing when unknown.
+    func label(_ time: TimeText) -> String {
         switch self {
         case .unknown: ""
         case .never: "never"
-        case .at(let d): d.iso8601
+        case .at(let d): time(d) ?? ""
         }
     }
 }

@@ -29,13 +29,18 @@
     if (q) { state.push("q=" + encodeURIComponent(q)); }
     if (history.replaceState) { history.replaceState(null, "", state.length ? "#" + state.join("&") : location.pathname); }
   }
+  // A malformed escape in the address (#q=%E0%A4%A) is taken as typed: decodeURIComponent would
+  // throw and stop every filter.
+  function decoded(text) {
+    try { return decodeURIComponent(text); } catch (e) { return text; }
+  }
   function preset() {
     var hash = location.hash.replace(/^#/, "");
     if (hash.indexOf("=") === -1) { return; }
     hash.split("&").forEach(function (pair) {
       var kv = pair.split("=");
       var el = form.elements[kv[0]];
-      if (el && (keys.indexOf(kv[0]) !== -1 || kv[0] === "q")) { el.value = decodeURIComponent(kv[1] || ""); }
+      if (el && (keys.indexOf(kv[0]) !== -1 || kv[0] === "q")) { el.value = decoded(kv[1] || ""); }
     });
   }
   form.addEventListener("input", apply);

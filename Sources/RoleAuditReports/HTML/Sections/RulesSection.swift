@@ -1,0 +1,61 @@
+import RoleAuditModel
+import RoleAuditRules
+
+/// One section per rule: its rationale, the vendor's line quoted in full with file and line,
+/// frameworks, remediation, and the evidence of its first findings.
+enum RulesSection {
+    static func write(_ r: ScanResult, _ out: HTMLOutput) {
+        var byRule: [String: [Finding]] = [:]
+        for f in r.findings { byRule[f.ruleID, default: []].append(f) }
+        let limit = HTMLReportWriter.evidencePerRuleLimit
+        out.write("<section id=\"rules\" aria-labelledby=\"rules-h\">\n<h2 id=\"rules-h\">Rules</h2>\n")
+        let builtIn = RuleEngine.descriptions
+        for d in builtIn {
+            let mine = byRule[d.id] ?? []
+            let anchor = HTMLReportWriter.anchor(d.id)
+            out.write("<section class=\"rule\" id=\"rule-\(anchor)\" aria-labelledby=\"rule-\(anchor)-h\">\n")
+            out.write("<h3 id=\"rule-\(anchor)-h\">\(d.id) \(d.title) \(HTMLReportWriter.sev(r.policy.severity(of: d.id, default: d.defaultSeverity)))</h3>\n")
+            out.write("<p>\(d.rationale)</p>\n")
+            for s in d.seed {
+                let seed = r.catalog.seed(s.document)
+                out.write("<blockquote><p>\(seed?.line(s.line) ?? s.quote)</p><cite>\(seed?.title ?? s.document), <code>\(s.document)</code> line \(s.line)</cite></blockquote>\n")
+            }
+            out.write("<p><strong>Remediation:</strong> \(d.remediation)</p>\n")
+            out.write("<p><strong>Frameworks:</strong> \(d.frameworks.joined(separator: "; "))</p>\n")
+            if mine.isEmpty {
+                out.write("<p class=\"verdict pass\">No finding.</p>\n")
+            } else {
+                out.write("<p>\(mine.count) finding(s).</p>\n")
+                for f in mine.prefix(limit) { details(f, out) }
+                if mine.count > limit {
+                    out.write("<p class=\"note\">The evidence of the other \(mine.count - limit) finding(s) of this rule is in <code>findings.json</code> and <code>findings.csv</code>.</p>\n")
+                }
+            }
+            out.write("</section>\n")
+        }
+        let known = Set(builtIn.map(\.id))
+        let custom = r.findings.filter { !known.contains($0.ruleID) }
+        if !custom.isEmpty {
+            out.write("<section class=\"rule\" id=\"rule-policy\" aria-labelledby=\"rule-policy-h\">\n<h3 id=\"rule-policy-h\">Conflicts defined by the policy</h3>\n")
+            for f in custom.prefix(limit) { details(f, out) }
+            out.write("</section>\n")
+        }
+        out.write("</section>\n")
+    }
+
+    /// A finding, collapsed: its message, then the evidence with the export record behind each
+    /// piece, what it assumes, and its fingerprint.
+    static func details(_ f: Finding, _ out: HTMLOutput) {
+        let waived: HTML = f.status == .waived ? " <span class=\"status-waived\">(waived: \(f.waiver))</span>" : .empty
+        out.write("<details><summary>\(HTMLReportWriter.sev(f.severity)) <span dir=\"auto\">\(f.message)</span>\(waived)</summary>\n")
+        out.write("<table>\n<thead><tr><th scope=\"col\">Evidence</th><th scope=\"col\">Role</th><th scope=\"col\">Via</th><th scope=\"col\">Source</th></tr></thead>\n<tbody>\n")
+        for e in f.evidence {
+            let g = e.grant
+            out.write("<tr><td class=\"wrap\" dir=\"auto\">\(e.detail)</td><td dir=\"auto\">\(g?.role)</td><td dir=\"auto\">\(g?.path.label)</td>")
+            out.write("<td class=\"wrap\">\(g.map { HTMLReportWriter.source($0.provenance) } ?? .empty)</td></tr>\n")
+        }
+        out.write("</tbody>\n</table>\n")
+        for a in f.assumptions { out.write("<p class=\"note\">Assumes: \(a)</p>\n") }
+        out.write("<p class=\"note\">Fingerprint <code>\(f.fingerprint)</code></p>\n</details>\n")
+    }
+}

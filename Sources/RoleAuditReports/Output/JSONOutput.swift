@@ -1,0 +1,179 @@
+/// JSON streamed into a sink, byte for byte as Foundation's `JSONEncoder` writes it with
+/// `.prettyPrinted`, `.sortedKeys` and `.withoutEscapingSlashes` (two-space indents, `"key" : value`,
+/// an empty container as `[` or `{`, a blank line and the closing bracket): findings.json and
+/// findings.sarif kept their bytes when they stopped being built whole in memory by the encoder,
+/// which took half of a large findings.json run and held the file twice over.
+///
+/// Keys are written in the order the encoder sorts them (by their UTF-8 bytes); a debug build
+/// checks it. Strings are escaped on bytes: `"` and `\`, `\b \t \n \f \r`, other C0 controls as
+/// `\u001b`; everything else, `/` included, as it is.
+public final class JSONOutput {
+    private let sink: ByteSink
+    /// Per open container: whether nothing was written in it yet, and its last key.
+    private var open: [(empty: Bool, lastKey: [UInt8]?)] = []
+    private var afterKey = false
+
+    init(_ sink: ByteSink) { self.sink = sink }
+
+    /// What `body` writes, as text.
+    public static func render(_ body: (JSONOutput) -> Void) -> String {
+        let sink = ByteSink.inMemory()
+        body(JSONOutput(sink))
+        return String(decoding: sink.bytes, as: UTF8.self)
+    }
+
+    // MARK: containers
+
+    public func beginObject() {
+        prefix()
+        sink.byte(UInt8(ascii: "{"))
+        open.append((true, nil))
+    }
+
+    public func endObject() { close(UInt8(ascii: "}")) }
+
+    public func beginArray() {
+        prefix()
+        sink.byte(UInt8(ascii: "["))
+        open.append((true, nil))
+    }
+
+    public func endArray() { close(UInt8(ascii: "]")) }
+
+    /// `{ body }` as the value of `key`.
+    public func object(_ key: StaticString, _ body: () -> Void) {
+        self.key(key)
+        beginObject()
+        body()
+        endObject()
+    }
+
+    /// `[ one element per item ]` as the value of `key`.
+    public func array<S: Sequence>(_ key: StaticString, _ items: S, _ element: (S.Element) -> Void) {
+        self.key(key)
+        beginArray()
+        for item in items { element(item) }
+        endArray()
+    }
+
+    /// An array of strings as the value of `key`.
+    public func strings(_ key: StaticString, _ items: some Sequence<String>) { array(key, items) { self.string($0) } }
+
+    // MARK: members
+
+    public func key(_ key: StaticString) { key.withUTF8Buffer { name(Array($0)) } }
+
+    /// A key computed at run time (a rule id in `by_rule`): the caller sorts them.
+    public func key(_ key: String) { name(Array(key.utf8)) }
+
+    public func field(_ key: StaticString, _ value: String?) {
+        self.key(key)
+        string(value)
+    }
+
+    public func field(_ key: StaticString, _ value: Int?) {
+        self.key(key)
+        number(value)
+    }
+
+    public func field(_ key: StaticString, _ value: Int64) {
+        self.key(key)
+        prefix()
+        sink.appendVerbatim(String(value))
+    }
+
+    public func field(_ key: StaticString, _ value: Bool) {
+        self.key(key)
+        prefix()
+        sink.append(value ? "true" : "false")
+    }
+
+    /// A string, or `null` for nil.
+    public func string(_ s: String?) {
+        prefix()
+        guard var s else {
+            sink.append("null")
+            return
+        }
+        sink.byte(0x22)
+        s.withUTF8 { p in
+            var start = 0
+            for i in 0..<p.count {
+                let b = p[i]
+                guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
+                sink.append(UnsafeBufferPointer(rebasing: p[start..<i]))
+                switch b {
+                case 0x22: sink.append("\\\"")
+                case 0x5C: sink.append("\\\\")
+                case 0x08: sink.append("\\b")
+                case 0x09: sink.append("\\t")
+                case 0x0A: sink.append("\\n")
+                case 0x0C: sink.append("\\f")
+                case 0x0D: sink.append("\\r")
+                default:
+                    sink.append("\\u00")
+                    sink.byte(Self.hex[Int(b >> 4)])
+                    sink.byte(Self.hex[Int(b & 0xF)])
+                }
+                start = i + 1
+            }
+            sink.append(UnsafeBufferPointer(rebasing: p[start..<p.count]))
+        }
+        sink.byte(0x22)
+    }
+
+    /// A number, or `null` for nil.
+    public func number(_ n: Int?) {
+        prefix()
+        if let n { sink.append(n) } else { sink.append("null") }
+    }
+
+    /// The end of the document: JSONEncoder writes none, the reports a line feed.
+    public func newline() { sink.byte(0x0A) }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    // MARK: layout
+
+    private func name(_ bytes: [UInt8]) {
+        if let last = open.last?.lastKey {
+            assert(last.lexicographicallyPrecedes(bytes), "JSON keys out of order: \(String(decoding: bytes, as: UTF8.self))")
+        }
+        if !open.isEmpty { open[open.count - 1].lastKey = bytes }
+        element()
+        sink.byte(0x22)
+        sink.append(bytes)
+        sink.append("\" : ")
+        afterKey = true
+    }
+
+    /// Before a value: nothing after a key; in an array, the separator and the indent.
+    private func prefix() {
+        if afterKey {
+            afterKey = false
+        } else if !open.isEmpty {
+            element()
+        }
+    }
+
+    private func element() {
+        if open[open.count - 1].empty {
+            open[open.count - 1].empty = false
+            sink.byte(0x0A)
+        } else {
+            sink.append(",\n")
+        }
+        indent(open.count)
+    }
+
+    private func close(_ bracket: UInt8) {
+        let container = open.removeLast()
+        sink.append(container.empty ? "\n\n" : "\n")
+        indent(open.count)
+        sink.byte(bracket)
+    }
+
+    private func indent(_ depth: Int) {
+        for _ in 0..<depth { sink.append("  ") }
+    }
+}
