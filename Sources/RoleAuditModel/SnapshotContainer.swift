@@ -41,6 +41,11 @@ public struct CoverageIssue: Codable, Sendable, Hashable, Comparable {
         case foreignOrganization = "foreign-organization"
         /// The export carries no data for a check (Huntress has no last login): informational.
         case dataNotExported = "data-not-exported"
+        /// Cortex user groups nested in each other in a cycle. Their members' access is computed
+        /// (each gets the roles of every group in it), so the input stays complete.
+        case groupCycle = "group-cycle"
+        /// A FIFO, socket or device among the inputs: not read, so the input is incomplete.
+        case skippedFile = "skipped-file"
     }
 
     public var kind: Kind
@@ -58,7 +63,7 @@ public struct CoverageIssue: Codable, Sendable, Hashable, Comparable {
     }
 
     /// Gaps make the input incomplete; inconsistencies and data the vendor never exports do not.
-    public var makesInputIncomplete: Bool { kind != .dataNotExported && kind != .foreignOrganization }
+    public var makesInputIncomplete: Bool { ![.dataNotExported, .foreignOrganization, .groupCycle].contains(kind) }
 
     public static func < (a: CoverageIssue, b: CoverageIssue) -> Bool {
         (a.kind.rawValue, a.platform?.rawValue ?? "", a.scope ?? "", a.file ?? "", a.detail)
