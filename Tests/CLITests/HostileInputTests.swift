@@ -67,7 +67,7 @@ struct HostileInputTests {
         let list = Array(repeating: "endpoint.isolate", count: 1000).joined(separator: ", ")
         var policy = "version: 1\nsod_conflicts:\n  - id: C0\n    left: {capabilities: &caps [\(list)]}\n    right: {capabilities: *caps}\n"
         for i in 1..<5000 { policy += "  - id: C\(i)\n    left: {capabilities: *caps}\n    right: {capabilities: *caps}\n" }
-        let dir = try folder(["roleaudit.yml": policy, "t/get_users.json": #"{"reply": []}"#])
+        let dir = try folder(["roleaudit.yml": policy, "t/get_users.json": #"{"reply": [{"user_email": "a@corp.example", "role_name": "Viewer", "groups": [], "scope": []}]}"#])
         defer { try? FileManager.default.removeItem(at: dir) }
         let r = try scan(["t"], ["--policy", "roleaudit.yml"], in: dir)
         expectOneError(r, code: 3, mentions: ["roleaudit.yml:", "anchors and aliases"])

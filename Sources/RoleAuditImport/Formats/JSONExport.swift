@@ -55,14 +55,16 @@ final class JSONExport {
                 found: "a JSON array at the top level")
         }
         var snapshot = false
+        var keyOffset = 0
         try reader.readTopLevel(
-            key: { key in
+            key: { key, offset in
                 if key == "roleaudit_snapshot" { snapshot = true }
-                try self.note(key)
+                keyOffset = offset
+                try self.note(key, at: locator.location(offset))
             },
             stream: { key in
                 guard JSONExport.streamed.contains(key) else { return false }
-                try self.start(list: key)
+                try self.start(list: key, at: locator.location(keyOffset))
                 return true
             },
             member: { self.members.append(($0, $1)) },
@@ -88,25 +90,24 @@ final class JSONExport {
     }
 
     /// A top-level member: it must not belong to a second family.
-    private func note(_ key: String) throws {
+    private func note(_ key: String, at location: @autoclosure () -> InputLocation) throws {
         guard let f = JSONExport.families.first(where: { $0.members.contains(key) }) else { return }
         guard let (known, first) = family else {
             family = (f, key)
             return
         }
         guard known == f else {
-            throw ImportError.unrecognized(
-                file: context.path, expected: "one API's response (an export holds the reply to one request)",
+            throw ImportError.invalid(
+                location(), expected: "the response of one API (an export holds the reply to one request)",
                 found: "members of two: \(ErrorText.quote(first)) (\(known.name)) and \(ErrorText.quote(key)) (\(f.name))")
         }
     }
 
     /// The list of the file starts: a response holds one.
-    private func start(list key: String) throws {
+    private func start(list key: String, at location: @autoclosure () -> InputLocation) throws {
         if let list, list != key {
-            throw ImportError.unrecognized(
-                file: context.path, expected: "one list (an API response holds one)",
-                found: "two: \(ErrorText.quote(list)) and \(ErrorText.quote(key))")
+            throw ImportError.invalid(
+                location(), expected: "one list (an API response holds one)", found: "two: \(ErrorText.quote(list)) and \(ErrorText.quote(key))")
         }
         list = context.builder.intern(key)
     }

@@ -492,12 +492,12 @@ extension JSONReader {
 
     // MARK: top level
 
-    /// Reads a top-level object member by member: each name first goes to `key`. A member whose
+    /// Reads a top-level object member by member: each name first goes to `key`, with its offset. A member whose
     /// value is an array and for which `stream(key)` is true is read element by element through
     /// `element`, so the file is never held as one tree; every other member comes whole through
     /// `member`.
     mutating func readTopLevel(
-        key: (String) throws -> Void,
+        key: (String, Int) throws -> Void,
         stream: (String) throws -> Bool,
         member: (String, JSONValue) throws -> Void,
         element: (String, Int, inout JSONReader) throws -> Void
@@ -508,8 +508,10 @@ extension JSONReader {
         if try consumeIf(UInt8(ascii: "}")) { return try expectEnd() }
         var names = MemberNames()
         repeat {
+            skipWhitespace()
+            let at = pos
             let name = try memberName(&names, objectAt: object)
-            try key(name)
+            try key(name, at)
             if peek() == UInt8(ascii: "["), try stream(name) {
                 pos += 1
                 var index = 0
