@@ -377,7 +377,7 @@ final class SnapshotBuilder {
         }
         return .conflict(
             files: [a.provenance.description, b.provenance.description],
-            problem: "these records give \(ErrorText.quote(a.principal)) the role \(ErrorText.quote(a.role)) in \(a.target) with different endpoint scopes (\(describe(a.scope)) against \(describe(b.scope)))",
+            problem: "these records give \(ErrorText.quote(a.principal)) the role \(ErrorText.quote(a.role)) in \(a.level.rawValue) \(ErrorText.quote(a.target)) with different endpoint scopes (\(describe(a.scope)) against \(describe(b.scope)))",
             advice: "export the files at one time, or leave out the stale one")
     }
 
@@ -406,43 +406,20 @@ final class SnapshotBuilder {
         }
     }
 
-    /// Longest group path kept in a grant: a chain of thousands of nested groups keeps its ends.
-    static let maxChain = 16
-
     /// Effective Cortex access: every group a user is in, directly or through nested groups, gives
-    /// the user that group's roles. Each group the users are in is resolved once (one walk up
-    /// through the groups it is nested in, nearest first), and a user gets one grant per role and
-    /// tenant: through the nearest group that gives it, with the number of other groups the user
-    /// is in that give it too. A cycle of nested groups is walked once and reported.
+    /// the user that group's roles: one grant per user, role and tenant, through the nearest group
+    /// that gives it, with the number of the user's other groups that give it too (see
+    /// `GroupResolution`). Cycles of nested groups are reported.
     private func expandGroupGrants() {
         let keys = groups.keys.sorted()
-        guard !keys.isEmpty else {
-            for c in claimedGroups { undefined(c) }
-            return
-        }
-        var index: [String: Int] = [:]
+        var index: [String: Int32] = [:]
         index.reserveCapacity(keys.count)
-        for (i, k) in keys.enumerated() { index[k] = i }
-        let parts = keys.map { groups[$0]?.group }
-        let names = parts.map { $0?.name ?? "" }
-        let roles = keys.map { groups[$0]?.roles.sorted() ?? [] }
-        // Members of each group, with the record that says so.
+        for (i, k) in keys.enumerated() { index[k] = Int32(i) }
         var members = [[String: Provenance]](repeating: [:], count: keys.count)
+        var parents = [[Int32]](repeating: [], count: keys.count)
         for (i, k) in keys.enumerated() {
             guard let g = groups[k] else { continue }
             for m in g.members { members[i][m.lowercased()] = g.group.provenance }
-        }
-        for c in claimedGroups {
-            guard let i = index["\(c.tenant)|\(c.group.lowercased())"] else {
-                undefined(c)
-                continue
-            }
-            members[i][c.principal] = min(members[i][c.principal] ?? c.provenance, c.provenance)
-        }
-        // parents[child] = the groups that list it under nested_groups.
-        var parents = [[Int]](repeating: [], count: keys.count)
-        for (i, k) in keys.enumerated() {
-            guard let g = groups[k] else { continue }
             for nested in g.nestedGroups.sorted() {
                 guard let child = index["\(g.group.tenant)|\(nested.lowercased())"] else {
                     coverage.insert(CoverageIssue(
@@ -450,159 +427,44 @@ final class SnapshotBuilder {
                         detail: "group '\(g.group.name)' nests group '\(nested)', which was not exported"))
                     continue
                 }
-                parents[child].append(i)
+                parents[Int(child)].append(Int32(i))
             }
         }
-        reportCycles(parents, names: names, parts: parts)
-
-        // One walk up from each group that has members: the nearest group giving each role.
-        struct Reach { let role: String; let distance: Int; let chain: [String]; let giver: String }
-        var distance = [Int32](repeating: -1, count: keys.count)
-        var next = [Int32](repeating: -1, count: keys.count)  // towards the group the walk started from
-        var reach = [[Reach]](repeating: [], count: keys.count)
-        for start in keys.indices where !members[start].isEmpty {
-            var queue = [start]
-            distance[start] = 0
-            var head = 0
-            var found: [String: Reach] = [:]
-            while head < queue.count {
-                let g = queue[head]
-                head += 1
-                for role in roles[g] where found[role] == nil {
-                    found[role] = Reach(role: role, distance: Int(distance[g]), chain: chain(from: g, next, names), giver: names[g])
-                }
-                for p in parents[g] where distance[p] < 0 {
-                    distance[p] = distance[g] + 1
-                    next[p] = Int32(g)
-                    queue.append(p)
-                }
-            }
-            for g in queue { (distance[g], next[g]) = (-1, -1) }
-            reach[start] = found.values.sorted { $0.role < $1.role }
-        }
-
-        // One grant per (user, tenant, role): the nearest, then the first path by name.
-        struct Best { var reach: Reach; var provenance: Provenance; var others: Int }
-        var best: [String: [String: Best]] = [:]  // "tenant|user" -> role -> best
-        for start in keys.indices where !reach[start].isEmpty {
-            let tenant = parts[start]?.tenant ?? ""
-            for (user, provenance) in members[start] {
-                let who = "\(tenant)|\(user)"
-                var mine = best[who] ?? [:]
-                best[who] = nil
-                for r in reach[start] {
-                    guard var b = mine[r.role] else {
-                        mine[r.role] = Best(reach: r, provenance: provenance, others: 0)
-                        continue
-                    }
-                    b.others += 1
-                    if r.distance < b.reach.distance || (r.distance == b.reach.distance && r.chain.lexicographicallyPrecedes(b.reach.chain)) {
-                        (b.reach, b.provenance) = (r, provenance)
-                    }
-                    mine[r.role] = b
-                }
-                best[who] = mine
-            }
-        }
-        for who in best.keys.sorted() {
-            guard let bar = who.firstIndex(of: "|"), let roles = best[who] else { continue }
-            let tenant = String(who[..<bar])
-            let user = String(who[who.index(after: bar)...])
-            let principal = add(principal: Principal(platform: .cortexXDR, key: user, email: user))
-            for role in roles.keys.sorted() {
-                guard let b = roles[role] else { continue }
-                add(grant: Grant(
-                    platform: .cortexXDR, principal: principal, role: role, level: .tenant, target: tenant,
-                    path: .group(name: b.reach.giver, chain: b.reach.chain), provenance: b.provenance, otherPaths: b.others),
-                    scopeStated: false)
-            }
-        }
-    }
-
-    private func undefined(_ c: (tenant: String, principal: String, group: String, provenance: Provenance)) {
-        coverage.insert(CoverageIssue(
-            kind: .undefinedGroup, platform: .cortexXDR, scope: c.tenant, file: c.provenance.file,
-            detail: "user '\(c.principal)' is in group '\(c.group)', which was not exported: the roles it gives are unknown"))
-    }
-
-    /// The groups from where a walk started up to `g` (following `next` back), at most `maxChain`
-    /// of them: a longer chain keeps its ends and says how many it leaves out.
-    private func chain(from g: Int, _ next: [Int32], _ names: [String]) -> [String] {
-        var out: [String] = []
-        var at = g
-        var length = 0
-        // Counted first, so that a long chain is not built only to be cut.
-        while at >= 0 {
-            length += 1
-            at = Int(next[at])
-        }
-        let keepEnd = SnapshotBuilder.maxChain / 2 - 1, keepStart = SnapshotBuilder.maxChain / 2
-        at = g
-        var i = 0
-        while at >= 0 {
-            // `at` walks from the giving group back to the start: position from the start is length-1-i.
-            let position = length - 1 - i
-            if length <= SnapshotBuilder.maxChain || position < keepStart || position >= length - keepEnd {
-                out.append(names[at])
-            } else if position == length - keepEnd - 1 {
-                out.append("… \(length - keepStart - keepEnd) more groups …")
-            }
-            at = Int(next[at])
-            i += 1
-        }
-        return out.reversed()
-    }
-
-    /// Groups that nest each other in a cycle: reported once per cycle, naming the groups. (Tarjan's
-    /// strongly connected components, without recursion: a chain of thousands of groups would
-    /// overflow the stack.)
-    private func reportCycles(_ parents: [[Int]], names: [String], parts: [Group?]) {
-        let n = parents.count
-        var order = [Int](repeating: -1, count: n)
-        var low = [Int](repeating: 0, count: n)
-        var onStack = [Bool](repeating: false, count: n)
-        var stack: [Int] = []
-        var counter = 0
-        for root in 0..<n where order[root] < 0 {
-            var work: [(node: Int, edge: Int)] = [(root, 0)]
-            order[root] = counter
-            low[root] = counter
-            counter += 1
-            stack.append(root)
-            onStack[root] = true
-            while let (v, e) = work.last {
-                if e < parents[v].count {
-                    work[work.count - 1].edge += 1
-                    let w = parents[v][e]
-                    if order[w] < 0 {
-                        order[w] = counter
-                        low[w] = counter
-                        counter += 1
-                        stack.append(w)
-                        onStack[w] = true
-                        work.append((w, 0))
-                    } else if onStack[w] {
-                        low[v] = min(low[v], order[w])
-                    }
-                    continue
-                }
-                work.removeLast()
-                if let (u, _) = work.last { low[u] = min(low[u], low[v]) }
-                guard low[v] == order[v] else { continue }
-                var component: [Int] = []
-                while let w = stack.popLast() {
-                    onStack[w] = false
-                    component.append(w)
-                    if w == v { break }
-                }
-                guard component.count > 1 || parents[v].contains(v) else { continue }
-                let listed = component.map { names[$0] }.sorted()
-                let shown = listed.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (listed.count > 5 ? " and \(listed.count - 5) more" : "")
-                let first = component.compactMap { parts[$0] }.min { $0.name < $1.name }
+        for c in claimedGroups {
+            guard let i = index["\(c.tenant)|\(c.group.lowercased())"].map(Int.init) else {
                 coverage.insert(CoverageIssue(
-                    kind: .groupCycle, platform: .cortexXDR, scope: first?.tenant, file: first?.provenance.file,
-                    detail: "\(listed.count) group(s) nest each other in a cycle (\(shown)): each of their members gets the roles of all of them"))
+                    kind: .undefinedGroup, platform: .cortexXDR, scope: c.tenant, file: c.provenance.file,
+                    detail: "user '\(c.principal)' is in group '\(c.group)', which was not exported: the roles it gives are unknown"))
+                continue
             }
+            members[i][c.principal] = min(members[i][c.principal] ?? c.provenance, c.provenance)
+        }
+        let roleNames = Set(groups.values.flatMap(\.roles)).sorted()
+        var roleID: [String: Int32] = [:]
+        for (i, r) in roleNames.enumerated() { roleID[r] = Int32(i) }
+        let resolution = GroupResolution(
+            groups: keys.enumerated().map { i, k in
+                let g = groups[k]
+                return GroupResolution.Group(
+                    name: g?.group.name ?? k, tenant: g?.group.tenant ?? "", file: g?.group.provenance.file ?? "",
+                    roles: (g?.roles ?? []).compactMap { roleID[$0] }.sorted(), parents: Array(Set(parents[i])).sorted(),
+                    members: members[i])
+            },
+            roleNames: roleNames)
+        let (grants, cycles) = resolution.resolve()
+        for g in grants {
+            let principal = add(principal: Principal(platform: .cortexXDR, key: g.user, email: g.user))
+            add(grant: Grant(
+                platform: .cortexXDR, principal: principal, role: g.role, level: .tenant, target: g.tenant,
+                path: .group(name: g.giver, chain: g.chain), provenance: g.provenance, otherPaths: g.otherGroups),
+                scopeStated: false)
+        }
+        for cycle in cycles {
+            let named = cycle.map { resolution.groups[Int($0)] }.sorted { $0.name < $1.name }
+            let shown = named.prefix(5).map { "'\($0.name)'" }.joined(separator: ", ") + (named.count > 5 ? " and \(named.count - 5) more" : "")
+            coverage.insert(CoverageIssue(
+                kind: .groupCycle, platform: .cortexXDR, scope: named.first?.tenant, file: named.first?.file,
+                detail: "\(named.count) group(s) nest each other in a cycle (\(shown)): each of their members gets the roles of all of them"))
         }
     }
 
