@@ -106,6 +106,7 @@ struct SilentMisreadTests {
         (#"{"memberships": [], "pagination": {"next_page_token": null}}"#, "huntress.memberships"),
         (#"{"data": [], "metadata": {"total_count": 0}}"#, "cortex.iam.empty"),
         (#"{"reply": []}"#, "cortex.legacy.empty"),
+        (#"{"reply": {"data": []}}"#, "cortex.legacy.empty"),
     ])
     func emptyListsAreValidExports(json: String, format: String) throws {
         let dir = try Fixture.folder(["t/empty.json": json])

@@ -177,7 +177,8 @@ struct CortexReader {
             try element(item, list: "reply", p)
             singleRecords += 1
         }
-        if shape == nil { throw e.error("a Cortex reply holding users, roles or user groups") }
+        // An empty list is a tenant with nothing in it yet; no list at all is something else.
+        if shape == nil, e.value["data"] == nil { throw e.error("a Cortex reply holding users, roles or user groups") }
     }
 
     /// `data` as an object: one user (`GET /user/{email}`) or a scope (`GET /scope/{type}/{id}`).
