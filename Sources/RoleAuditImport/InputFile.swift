@@ -153,8 +153,7 @@ final class InputFile: @unchecked Sendable {
         }
         let isUTF16 = utf16Order(UnsafeBufferPointer(storage)) != nil
         if large && !isUTF16 {
-            let text = try normalise(storage, path: path)
-            let file = InputFile(path: path, sha256: nil, size: size, storage: storage, text: text, mapped: true)
+            let file = InputFile(path: path, sha256: nil, size: size, storage: storage, text: normalise(storage), mapped: true)
             file.hashInBackground()
             return file
         }
@@ -164,34 +163,22 @@ final class InputFile: @unchecked Sendable {
             let (out, text) = try transcodeUTF16(UnsafeBufferPointer(storage), path: path)
             return InputFile(path: path, sha256: digest, size: size, storage: out, text: text, mapped: false)
         }
-        do {
-            let text = try normalise(storage, path: path)
-            return InputFile(path: path, sha256: digest, size: size, storage: storage, text: text, mapped: large)
-        } catch {
-            free()
-            throw error
-        }
+        return InputFile(path: path, sha256: digest, size: size, storage: storage, text: normalise(storage), mapped: large)
     }
 
     /// An input held in memory (read from elsewhere, or generated), named `path` in messages.
     static func read(bytes: [UInt8], path: String, maxSize: Int) throws -> InputFile {
         guard !bytes.isEmpty else { throw ImportError.empty(file: path) }
         guard bytes.count <= maxSize else { throw ImportError.tooLarge(file: path, size: bytes.count, limit: maxSize) }
+        let digest = bytes.withUnsafeBytes { hex(SHA256.hash(data: $0)) }
+        try bytes.withUnsafeBufferPointer { try sniff(UnsafeBufferPointer(rebasing: $0.prefix(sniffLength)), path: path) }
+        if bytes.withUnsafeBufferPointer({ utf16Order($0) }) != nil {
+            let (out, text) = try bytes.withUnsafeBufferPointer { try transcodeUTF16($0, path: path) }
+            return InputFile(path: path, sha256: digest, size: bytes.count, storage: out, text: text, mapped: false)
+        }
         let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
         _ = storage.initialize(from: bytes)
-        let digest = hex(SHA256.hash(data: UnsafeRawBufferPointer(storage)))
-        do {
-            try sniff(UnsafeBufferPointer(rebasing: storage[0..<min(bytes.count, sniffLength)]), path: path)
-            if utf16Order(UnsafeBufferPointer(storage)) != nil {
-                defer { storage.deallocate() }
-                let (out, text) = try transcodeUTF16(UnsafeBufferPointer(storage), path: path)
-                return InputFile(path: path, sha256: digest, size: bytes.count, storage: out, text: text, mapped: false)
-            }
-            return InputFile(path: path, sha256: digest, size: bytes.count, storage: storage, text: try normalise(storage, path: path), mapped: false)
-        } catch {
-            storage.deallocate()
-            throw error
-        }
+        return InputFile(path: path, sha256: digest, size: bytes.count, storage: storage, text: normalise(storage), mapped: false)
     }
 
     private static func fill(_ fd: Int32, _ storage: UnsafeMutableBufferPointer<UInt8>, from: Int, to: Int, size: Int, path: String) throws {
@@ -232,7 +219,7 @@ final class InputFile: @unchecked Sendable {
     }
 
     /// The UTF-8 text of `data`, without a byte order mark.
-    private static func normalise(_ data: UnsafeMutableBufferPointer<UInt8>, path: String) throws -> UnsafeBufferPointer<UInt8> {
+    private static func normalise(_ data: UnsafeMutableBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         let skip = data.count >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF ? 3 : 0
         return UnsafeBufferPointer(rebasing: data[skip...])
     }

@@ -133,6 +133,14 @@ struct SilentMisreadTests {
         #expect(message.contains("odd number of bytes"), "\(message)")
     }
 
+    /// Found by Fuzz/run (fuzz-json): an input held in memory that is UTF-16 with an odd number of
+    /// bytes was freed twice on its error path.
+    @Test(arguments: [[0xFE, 0xFF, 0x5B], [0xFF, 0xFE, 0x7B], [0xFF, 0xFE, 0x00, 0xD8]] as [[UInt8]])
+    func brokenUTF16HeldInMemoryIsALocatedError(bytes: [UInt8]) throws {
+        let error = try #require(throws: ImportError.self) { try Importer.load(bytes: bytes, name: "t/export.json") }
+        #expect(error.description.hasPrefix("t/export.json:1:1: expected UTF-16 text"), "\(error)")
+    }
+
     @Test func utf16WithALoneSurrogateIsALocatedError() throws {
         let dir = try Fixture.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
