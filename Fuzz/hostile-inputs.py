@@ -27,12 +27,15 @@ def groups(items):
     return json.dumps({"data": data, "metadata": {"total_count": len(data)}}, separators=(",", ":"))
 
 
-# 2,000 groups nested in a cycle, 20 members each (1.3 MB); clean: the same groups nested in pairs.
+# 2,000 groups nested in a cycle, 20 members each (1.3 MB): every member gets all three roles.
+# Clean: the same groups and members, each nested in three groups that give the three roles (the
+# same access, no cycle).
 n = 2000
 members = lambda i: [f"u{i}-{k}@corp.example" for k in range(20)]
 write("cycle-2000", "user-groups.json", groups([(f"G{i}", ROLES[i % 3], members(i), [f"G{(i + 1) % n}"]) for i in range(n)]))
 write("cycle-2000-clean", "user-groups.json",
-      groups([(f"G{i}", ROLES[i % 3], members(i), [f"G{i + 1}"] if i % 2 == 0 else []) for i in range(n)]))
+      groups([(f"G{i}", ROLES[i % 3], members(i), []) for i in range(n)]
+             + [(f"All {r}", r, [], [f"G{i}" for i in range(n)]) for r in ROLES]))
 
 # 8,000 groups in a chain, a member in each, the role at the top; clean: 8,000 groups side by side.
 n = 8000

@@ -99,13 +99,14 @@ struct GroupResolution {
             for p in group.parents where component[Int(p)] != component[g] { pending[Int(p)] += 1 }
         }
         var reach = [[Int32: Reach]?](repeating: nil, count: groups.count)
+        let walk = Walk(groups.count)
         var best: [String: [Int32: (reach: Reach, provenance: Provenance, others: Int)]] = [:]  // "tenant|user"
         // Parents' components come first in Tarjan's order (its edges go from child to parent).
         for c in components {
             if c.count == 1, let g = c.first, !groups[Int(g)].parents.contains(g) {
                 reach[Int(g)] = single(Int(g), reach)
             } else {
-                for g in c { reach[Int(g)] = within(Int(g), c, component, reach) }
+                for g in c { reach[Int(g)] = within(Int(g), component, reach, walk) }
             }
             for g in c {
                 let group = groups[Int(g)]
@@ -164,24 +165,35 @@ struct GroupResolution {
 
     /// A group in a cycle: a walk up through its component, nearest first, taking each role from
     /// the nearest group of the component that gives it or from a parent outside.
-    private func within(_ g: Int, _ members: [Int32], _ component: [Int32], _ reach: [[Int32: Reach]?]) -> [Int32: Reach] {
+    /// Scratch for the walks inside a cycle: distance and the group a walk came from, per group
+    /// (-1: not reached), reset after each walk.
+    private final class Walk {
+        var distance: [Int]
+        var previous: [Int32]
+        init(_ n: Int) {
+            distance = Array(repeating: -1, count: n)
+            previous = Array(repeating: -1, count: n)
+        }
+    }
+
+    private func within(_ g: Int, _ component: [Int32], _ reach: [[Int32: Reach]?], _ walk: Walk) -> [Int32: Reach] {
         let here = component[g]
-        var distance: [Int32: Int] = [Int32(g): 0]
-        var previous: [Int32: Int32] = [:]
+        walk.distance[g] = 0
         var queue: [Int32] = [Int32(g)]
+        defer { for x in queue { (walk.distance[Int(x)], walk.previous[Int(x)]) = (-1, -1) } }
         var head = 0
         // (distance, group of the component, parent outside it or nil) per role.
         var found: [Int32: (distance: Int, at: Int32, exit: Int32?)] = [:]
         while head < queue.count {
             let h = queue[head]
             head += 1
-            let d = distance[h] ?? 0
+            let d = walk.distance[Int(h)]
             for r in groups[Int(h)].roles where (found[r]?.distance ?? .max) > d { found[r] = (d, h, nil) }
             for p in groups[Int(h)].parents {
                 if component[Int(p)] == here {
-                    if distance[p] == nil {
-                        distance[p] = d + 1
-                        previous[p] = h
+                    if walk.distance[Int(p)] < 0 {
+                        walk.distance[Int(p)] = d + 1
+                        walk.previous[Int(p)] = h
                         queue.append(p)
                     }
                 } else {
@@ -194,10 +206,10 @@ struct GroupResolution {
         var mine: [Int32: Reach] = [:]
         for (role, f) in found {
             var path: [Int32] = []
-            var at: Int32? = f.at
-            while let x = at {
-                path.append(x)
-                at = previous[x]
+            var at = f.at
+            while at >= 0 {
+                path.append(at)
+                at = walk.previous[Int(at)]
             }
             let inside = Chain(path.reversed())
             if let exit = f.exit, let r = reach[Int(exit)]?[role] {
