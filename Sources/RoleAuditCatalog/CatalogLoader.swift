@@ -44,6 +44,32 @@ private struct RawAllExcept: Decodable {
     let caps: [String]
     let cite: CiteList
     let note: String?
+    /// The other reading of what the role holds this way (see `passages`).
+    let alt: RawAlt?
+}
+
+private struct RawPassage: Decodable {
+    struct Reading: Decodable {
+        let reading: String
+        let cite: CiteList
+        let says: String
+    }
+    struct Cells: Decodable {
+        let role: String
+        let level: Level?
+        let caps: [String]
+    }
+    struct Contest: Decodable {
+        let roles: [String]?
+        let caps: [String]?
+        let cite: CiteList
+    }
+    let id: String
+    let title: String
+    let readings: [Reading]
+    let how: String
+    let contested: [Contest]
+    let cells: [Cells]
 }
 
 private struct RawRole: Decodable {
@@ -79,6 +105,7 @@ private struct RawPlatformFile: Decodable {
     let seed: String
     let title: String
     let matrix: [RawMatrix]?
+    let passages: [RawPassage]?
     let roles: [RawRole]
 }
 
@@ -126,6 +153,7 @@ extension RoleCatalog {
         var documents: [SeedDocument] = []
         var roles: [CatalogRole] = []
         var matrices: [MatrixTable] = []
+        var passages: [ContestedPassage] = []
         for file in platformFiles {
             hasher.update(data: file.1)
             let raw = try decode(RawPlatformFile.self, file)
@@ -138,7 +166,9 @@ extension RoleCatalog {
                 lines: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
             documents.append(seed)
             let resolver = RoleResolver(file: file.0, raw: raw, seed: seed, vocabulary: capabilities)
-            roles += try resolver.resolveAll()
+            let resolved = try resolver.resolveAll()
+            roles += resolved
+            passages += try resolver.passages(of: resolved)
             matrices += raw.matrix?.map { m in
                 MatrixTable(
                     platform: raw.platform, level: m.table, columns: m.columns,
@@ -156,7 +186,7 @@ extension RoleCatalog {
         let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         return RoleCatalog(
             version: "\(RoleCatalog.dataVersion)+\(digest.prefix(12))", capabilities: capabilities, roles: roles,
-            seeds: documents, matrices: matrices)
+            seeds: documents, matrices: matrices, passages: passages)
     }
 }
 
@@ -186,6 +216,58 @@ private struct RoleResolver {
         }
     }
 
+    func alternative(_ alt: RawAlt?, role: String) throws -> AlternativeReading? {
+        try alt.map { AlternativeReading(grant: $0.grant, citations: try citations($0.cite, role: role), note: $0.note) }
+    }
+
+    /// The passage that lists this role's capability as one of its cells.
+    func passage(of role: RawRole, _ cap: CapabilityID) -> String? {
+        raw.passages?.first { p in
+            p.cells.contains { $0.role == role.name && ($0.level ?? role.level) == role.level && $0.caps.contains(cap.rawValue) }
+        }?.id
+    }
+
+    /// The file's contested passages, checked: quotes stand on their lines, every cell names a role
+    /// that holds the capability as an ambiguous grant of this passage. `cells` in the result adds
+    /// the roles that inherit such a grant.
+    func passages(of roles: [CatalogRole]) throws -> [ContestedPassage] {
+        func role(_ name: String, _ level: Level?) throws -> CatalogRole {
+            let matches = roles.filter { $0.name == name && (level == nil || $0.level == level) }
+            guard matches.count == 1, let role = matches.first else {
+                throw CatalogError.malformed(file: file, detail: "a passage names role '\(name)', which is not one role of the file")
+            }
+            return role
+        }
+        return try (raw.passages ?? []).map { p in
+            for c in p.cells {
+                let r = try role(c.role, c.level)
+                for id in c.caps {
+                    let cap = try capability(id, role: r.name)
+                    guard let grant = r.grant(cap), grant.isAmbiguous, grant.passage == p.id, grant.inheritedFrom == nil else {
+                        throw CatalogError.malformed(
+                            file: file, detail: "passage \(p.id) lists \(r.id) \(id), which the role does not state as an ambiguous grant")
+                    }
+                }
+            }
+            let contested = try p.contested.map { c in
+                ContestedPassage.Contest(
+                    // "Name", or "level/Name" where a name exists at two levels (Huntress "account/User").
+                    roles: try c.roles?.map { label in
+                        let parts = label.split(separator: "/", maxSplits: 1).map(String.init)
+                        return parts.count == 2 ? try role(parts[1], Level(rawValue: parts[0])).id : try role(label, nil).id
+                    }, capabilities: try c.caps?.map { try capability($0, role: p.id) },
+                    citations: try citations(c.cite, role: p.id))
+            }
+            let cells = roles.flatMap { r in
+                r.grants.filter { $0.passage == p.id }.map { ContestedPassage.Cell(role: r.id, capability: $0.capability) }
+            }
+            return ContestedPassage(
+                id: p.id, platform: raw.platform, title: p.title,
+                readings: try p.readings.map { .init(label: $0.reading, citations: try citations($0.cite, role: p.id), says: $0.says) },
+                how: p.how, contested: contested, cells: cells)
+        }
+    }
+
     func capability(_ id: String, role: String) throws -> CapabilityID {
         let cap = CapabilityID(id)
         guard vocabulary[cap] != nil else {
@@ -204,10 +286,8 @@ private struct RoleResolver {
             grants[cap] = CapabilityGrant(
                 capability: cap, kind: g.limited == nil ? .allowed : .limited, limit: g.limited,
                 basis: g.basis ?? .stated, note: g.note, citations: try citations(g.cite, role: role.name),
-                alternative: try g.alt.map {
-                    AlternativeReading(grant: $0.grant, citations: try citations($0.cite, role: role.name), note: $0.note)
-                },
-                inheritedFrom: nil)
+                alternative: try alternative(g.alt, role: role.name), inheritedFrom: nil,
+                passage: g.alt == nil ? nil : passage(of: role, cap))
         }
         return grants
     }
@@ -232,10 +312,11 @@ private struct RoleResolver {
             if let all = role.all_except {
                 let excluded = Set(try all.caps.map { try capability($0, role: role.name) })
                 let cites = try citations(all.cite, role: role.name)
+                let alt = try alternative(all.alt, role: role.name)
                 for cap in platformCapabilities.subtracting(excluded) {
                     result[cap] = CapabilityGrant(
                         capability: cap, kind: .allowed, limit: nil, basis: .stated, note: all.note, citations: cites,
-                        alternative: nil, inheritedFrom: nil)
+                        alternative: alt, inheritedFrom: nil, passage: alt == nil ? nil : passage(of: role, cap))
                 }
             }
             if let inherits = role.inherits, let parentRole = try parent(of: role) {
@@ -244,7 +325,7 @@ private struct RoleResolver {
                     result[cap] = CapabilityGrant(
                         capability: cap, kind: g.kind, limit: g.limit, basis: .inherited, note: g.note,
                         citations: cites + g.citations, alternative: g.alternative,
-                        inheritedFrom: g.inheritedFrom ?? parentRole.name)
+                        inheritedFrom: g.inheritedFrom ?? parentRole.name, passage: g.passage)
                 }
             }
             // What the role states for itself wins over what it inherits.

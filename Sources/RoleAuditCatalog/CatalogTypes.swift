@@ -44,8 +44,57 @@ public struct CapabilityGrant: Codable, Sendable, Hashable {
     public let alternative: AlternativeReading?
     /// Set when the grant was copied from a role this one extends.
     public let inheritedFrom: String?
+    /// The contested passage (`ContestedPassage.id`) an ambiguous grant rests on.
+    public internal(set) var passage: String? = nil
 
     public var isAmbiguous: Bool { alternative != nil }
+}
+
+/// A passage of a seed that contradicts itself or reads two ways, with the derivation of every
+/// cell that rests on it: both readings with their citations, which one the catalog takes, and
+/// the (role, capability) cells that depend on it. Each such cell is granted (the broader reading)
+/// and carries the other reading as its `alternative`.
+public struct ContestedPassage: Codable, Sendable, Hashable, Identifiable {
+    public struct Reading: Codable, Sendable, Hashable {
+        /// `broader` (what the catalog assumes) or `narrower`.
+        public let label: String
+        public let citations: [SeedCitation]
+        public let says: String
+    }
+
+    public struct Cell: Codable, Sendable, Hashable {
+        /// `CatalogRole.id`, e.g. `cortex-xdr/tenant/Responder`.
+        public let role: String
+        public let capability: CapabilityID
+    }
+
+    /// Words whose reading is contested, for some roles (all when nil) and capabilities (all when
+    /// nil): a grant of those that cites those words (on that line, either quote containing the
+    /// other) rests on the passage and must carry its other reading.
+    public struct Contest: Codable, Sendable, Hashable {
+        public let roles: [String]?
+        public let capabilities: [CapabilityID]?
+        public let citations: [SeedCitation]
+
+        /// Whether `grant` of `role` rests on these words.
+        public func covers(_ role: CatalogRole, _ grant: CapabilityGrant) -> Bool {
+            guard roles?.contains(role.id) ?? true, capabilities?.contains(grant.capability) ?? true else { return false }
+            return grant.citations.contains { g in
+                citations.contains { c in c.document == g.document && c.line == g.line && (g.quote.contains(c.quote) || c.quote.contains(g.quote)) }
+            }
+        }
+    }
+
+    /// Stable, e.g. `C-RESPONSE`: listings, CAT-004 and the README name it.
+    public let id: String
+    public let platform: Platform
+    public let title: String
+    public let readings: [Reading]
+    /// How the catalog reads the passage, and why.
+    public let how: String
+    public let contested: [Contest]
+    /// Every cell that rests on the passage, those inherited from a role that "extends" another included.
+    public let cells: [Cell]
 }
 
 /// A documented role of a platform.

@@ -4,7 +4,7 @@ import RoleAuditModel
 /// statement. Loaded once from data embedded in the binary.
 public struct RoleCatalog: Sendable {
     /// Bumped by hand when the catalog's meaning changes; the digest of the data follows it.
-    static let dataVersion = "2026.11"
+    static let dataVersion = "2026.12"
 
     /// `dataVersion+digest`: reports print it so a finding can be traced to the exact catalog.
     public let version: String
@@ -12,15 +12,21 @@ public struct RoleCatalog: Sendable {
     public let roles: [CatalogRole]
     public let seeds: [SeedDocument]
     public let matrices: [MatrixTable]
+    /// The passages of the seeds that read two ways, with the cells that rest on them.
+    public let passages: [ContestedPassage]
     /// Roles by platform and normalised name or alias: lookups run once per grant.
     private let byName: [String: [CatalogRole]]
 
-    init(version: String, capabilities: [CapabilityID: Capability], roles: [CatalogRole], seeds: [SeedDocument], matrices: [MatrixTable]) {
+    init(
+        version: String, capabilities: [CapabilityID: Capability], roles: [CatalogRole], seeds: [SeedDocument], matrices: [MatrixTable],
+        passages: [ContestedPassage]
+    ) {
         self.version = version
         self.capabilities = capabilities
         self.roles = roles
         self.seeds = seeds
         self.matrices = matrices
+        self.passages = passages
         var index: [String: [CatalogRole]] = [:]
         for role in roles {
             for label in Set([role.name] + role.aliases).map(CatalogRole.normalize) {
@@ -63,4 +69,6 @@ public struct RoleCatalog: Sendable {
     }
 
     public func seed(_ file: String) -> SeedDocument? { seeds.first { $0.file == file } }
+
+    public func passage(_ id: String) -> ContestedPassage? { passages.first { $0.id == id } }
 }

@@ -61,7 +61,9 @@ public enum Importer {
                 kind: .skippedFile, platform: nil, file: s.path,
                 detail: "\(s.path) is \(s.kind), not a regular file: it was not read (a FIFO or device would never end)"))
         }
-        return try builder.build()
+        var snapshot = try builder.build()
+        try CollectionManifest.verify(paths, into: &snapshot)
+        return snapshot
     }
 
     /// Reads one export held in memory, `name` standing for its file (and its folder for the
@@ -126,7 +128,9 @@ public enum Importer {
                     walker.skipDescendants()
                     continue
                 }
-                guard name != manifestName, exportExtensions.contains((name as NSString).pathExtension.lowercased()) else { continue }
+                guard name != manifestName, name != CollectionManifest.fileName,
+                    exportExtensions.contains((name as NSString).pathExtension.lowercased())
+                else { continue }
                 let full = (path as NSString).appendingPathComponent(relative)
                 var sub = stat()
                 guard stat(full, &sub) == 0, sub.st_mode & S_IFMT != S_IFDIR else { continue }

@@ -139,7 +139,7 @@ final class SnapshotBuilder {
         let old = principalList[i]
         // The same user on every page of a large export: nothing new, nothing to merge.
         if old.email == p.email, old.name == p.name, p.vendorIDs.allSatisfy(old.vendorIDs.contains), p.userType == nil,
-            p.status == nil, p.hidden == nil, p.lastLogin == .unknown, p.kind == old.kind
+            p.status == nil, p.hidden == nil, p.lastLogin == .unknown, p.kind == old.kind, p.source == nil, p.apiKey == nil
         {
             return
         }
@@ -152,6 +152,8 @@ final class SnapshotBuilder {
         merged.hidden = old.hidden.map { $0 || (p.hidden ?? false) } ?? p.hidden
         merged.lastLogin = latest(old.lastLogin, p.lastLogin)
         if p.kind == .nonHuman { merged.kind = .nonHuman }
+        merged.source = [old.source, p.source].compactMap { $0 }.min()
+        merged.apiKey = old.apiKey ?? p.apiKey
         principalList[i] = merged
     }
 
@@ -390,7 +392,8 @@ final class SnapshotBuilder {
             } else {
                 coverage.insert(CoverageIssue(
                     kind: .undefinedRole, platform: .cortexXDR, scope: link.tenant, file: link.file,
-                    detail: "group '\(link.group)' has role id '\(link.roleID)', which no exported role list defines"))
+                    detail: "group '\(link.group)' has role id '\(link.roleID)', which no exported role list defines",
+                    reference: "role id \(link.roleID) of group \(link.group)"))
             }
         }
         for link in groupsNamedByRoles {
@@ -401,7 +404,8 @@ final class SnapshotBuilder {
             } else {
                 coverage.insert(CoverageIssue(
                     kind: .undefinedGroup, platform: .cortexXDR, scope: link.tenant, file: link.provenance.file,
-                    detail: "role '\(link.role)' names group '\(link.group)', which was not exported: its members are unknown"))
+                    detail: "role '\(link.role)' names group '\(link.group)', which was not exported: its members are unknown",
+                    reference: "group \(link.group)", record: link.provenance))
             }
         }
     }
@@ -424,7 +428,8 @@ final class SnapshotBuilder {
                 guard let child = index["\(g.group.tenant)|\(nested.lowercased())"] else {
                     coverage.insert(CoverageIssue(
                         kind: .undefinedGroup, platform: .cortexXDR, scope: g.group.tenant, file: g.group.provenance.file,
-                        detail: "group '\(g.group.name)' nests group '\(nested)', which was not exported"))
+                        detail: "group '\(g.group.name)' nests group '\(nested)', which was not exported", reference: "group \(nested)",
+                        record: g.group.provenance))
                     continue
                 }
                 parents[Int(child)].append(Int32(i))
@@ -434,7 +439,8 @@ final class SnapshotBuilder {
             guard let i = index["\(c.tenant)|\(c.group.lowercased())"].map(Int.init) else {
                 coverage.insert(CoverageIssue(
                     kind: .undefinedGroup, platform: .cortexXDR, scope: c.tenant, file: c.provenance.file,
-                    detail: "user '\(c.principal)' is in group '\(c.group)', which was not exported: the roles it gives are unknown"))
+                    detail: "user '\(c.principal)' is in group '\(c.group)', which was not exported: the roles it gives are unknown",
+                    principal: c.principal, reference: "group \(c.group)", record: c.provenance))
                 continue
             }
             members[i][c.principal] = min(members[i][c.principal] ?? c.provenance, c.provenance)
@@ -531,7 +537,8 @@ final class SnapshotBuilder {
             coverage.insert(CoverageIssue(
                 kind: .foreignOrganization, platform: .huntress, scope: owner ?? accounts.sorted().first,
                 detail: owner.map { "organization \(org) belongs to account \($0) (its organization list) but memberships place it under account \(others.joined(separator: ", "))" }
-                    ?? "organization \(org) is placed under accounts \(accounts.sorted().joined(separator: ", "))"))
+                    ?? "organization \(org) is placed under accounts \(accounts.sorted().joined(separator: ", "))",
+                reference: "organization \(org)"))
         }
         guard !listedOrganizations.isEmpty else { return }
         for g in grants where g.platform == .huntress && g.level == .organization {
@@ -540,7 +547,8 @@ final class SnapshotBuilder {
             else { continue }
             coverage.insert(CoverageIssue(
                 kind: .undefinedOrganization, platform: .huntress, scope: account, file: g.provenance.file,
-                detail: "membership \(g.provenance.record) is in organization \(g.target), which the exported organization list of account \(account) does not contain"))
+                detail: "membership \(g.provenance.record) is in organization \(g.target), which the exported organization list of account \(account) does not contain",
+                principal: g.principal, reference: "organization \(g.target)", record: g.provenance))
         }
     }
 }

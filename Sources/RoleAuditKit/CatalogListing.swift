@@ -5,7 +5,7 @@ import RoleAuditModel
 public struct CatalogListing: Sendable {
     public static let columns = [
         "platform", "level", "role", "capability", "tier", "grant", "limit", "basis", "ambiguous", "source",
-        "quote", "alternative", "note",
+        "quote", "alternative", "note", "passage",
     ]
 
     public let catalog: RoleCatalog
@@ -34,7 +34,7 @@ public struct CatalogListing: Sendable {
                     rows.append([
                         r.platform.rawValue, r.level.rawValue, r.name, g.capability.rawValue,
                         catalog.tier(of: g.capability)?.rawValue ?? "", g.kind.rawValue, g.limit ?? "", g.basis.rawValue,
-                        g.isAmbiguous ? "yes" : "", c.description, c.quote, alternative, note,
+                        g.isAmbiguous ? "yes" : "", c.description, c.quote, alternative, note, g.passage ?? "",
                     ])
                 }
             }

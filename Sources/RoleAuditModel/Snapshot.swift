@@ -92,11 +92,16 @@ public struct Principal: Codable, Sendable, Hashable {
     public var status: String?
     public var lastLogin: LastLogin
     public var hidden: Bool?
+    /// Set for an API key: who made it, when, why, and when it expires.
+    public var apiKey: APIKey?
+    /// The user record the principal comes from, where one names it (a user list, a key list);
+    /// the first one when several do.
+    public var source: Provenance?
 
     public init(
         platform: Platform, key: String, kind: Kind = .human, email: String? = nil, name: String? = nil,
         vendorIDs: [String] = [], userType: String? = nil, status: String? = nil,
-        lastLogin: LastLogin = .unknown, hidden: Bool? = nil
+        lastLogin: LastLogin = .unknown, hidden: Bool? = nil, apiKey: APIKey? = nil, source: Provenance? = nil
     ) {
         self.platform = platform
         self.key = key
@@ -108,6 +113,8 @@ public struct Principal: Codable, Sendable, Hashable {
         self.status = status
         self.lastLogin = lastLogin
         self.hidden = hidden
+        self.apiKey = apiKey
+        self.source = source
     }
 
     /// The domain of the principal's email, lower-cased, if it has one.
@@ -116,6 +123,48 @@ public struct Principal: Codable, Sendable, Hashable {
         let domain = email[email.index(after: at)...]
         return domain.isEmpty ? nil : domain.lowercased()
     }
+}
+
+/// What an API key's record says besides its roles (Cortex `api_keys/get_api_keys`; the snapshot's
+/// `api_keys`). The key is a non-human principal; its roles are its grants.
+public struct APIKey: Codable, Sendable, Hashable {
+    /// `never` where the export says the key does not expire (`expiration: null`); `unknown` where
+    /// it does not say.
+    public enum Expiry: Codable, Sendable, Hashable {
+        case unknown
+        case never
+        case at(Date)
+    }
+
+    /// The vendor's id of the key, unique within its tenant.
+    public var id: String
+    public var tenant: String
+    /// The email of whoever created the key.
+    public var createdBy: String?
+    public var createdAt: Date?
+    public var expiration: Expiry
+    public var comment: String?
+    /// `user_name` as the export gives it.
+    public var userName: String?
+    /// `Standard` or `Advanced`, as exported.
+    public var securityLevel: String?
+
+    public init(
+        id: String, tenant: String, createdBy: String? = nil, createdAt: Date? = nil, expiration: Expiry = .unknown,
+        comment: String? = nil, userName: String? = nil, securityLevel: String? = nil
+    ) {
+        self.id = id
+        self.tenant = tenant
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.expiration = expiration
+        self.comment = comment
+        self.userName = userName
+        self.securityLevel = securityLevel
+    }
+
+    /// The principal key of an API key: ids are per tenant, so the tenant is part of it.
+    public static func principalKey(tenant: String, id: String) -> String { "api-key:\(tenant):\(id)" }
 }
 
 /// A role as an export defines it: a predefined role's name, or a custom role with permission strings.

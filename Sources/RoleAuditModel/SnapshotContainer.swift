@@ -46,6 +46,14 @@ public struct CoverageIssue: Codable, Sendable, Hashable, Comparable {
         case groupCycle = "group-cycle"
         /// A FIFO, socket or device among the inputs: not read, so the input is incomplete.
         case skippedFile = "skipped-file"
+        /// `roleaudit collect` marked a scope incomplete or was interrupted (`roleaudit-collection.json`).
+        case collectionIncomplete = "collection-incomplete"
+        /// A file the collection manifest lists is not there.
+        case collectedFileMissing = "collected-file-missing"
+        /// A collected file's SHA-256 differs from the one the manifest recorded.
+        case collectedFileChanged = "collected-file-changed"
+        /// A file in a collected scope's folder that the collection did not write.
+        case collectedFileUnlisted = "collected-file-unlisted"
     }
 
     public var kind: Kind
@@ -53,13 +61,27 @@ public struct CoverageIssue: Codable, Sendable, Hashable, Comparable {
     public var scope: String?
     public var file: String?
     public var detail: String
+    /// The principal whose record holds the reference, where one does (a user in a group that was
+    /// not exported, a membership in an organization the list lacks).
+    public var principal: String?
+    /// What is missing, named without file positions (`organization 88106`, `group Ghost`):
+    /// findings about the issue are identified by it.
+    public var reference: String?
+    /// The record that holds the reference.
+    public var record: Provenance?
 
-    public init(kind: Kind, platform: Platform?, scope: String? = nil, file: String? = nil, detail: String) {
+    public init(
+        kind: Kind, platform: Platform?, scope: String? = nil, file: String? = nil, detail: String, principal: String? = nil,
+        reference: String? = nil, record: Provenance? = nil
+    ) {
         self.kind = kind
         self.platform = platform
         self.scope = scope
         self.file = file
         self.detail = detail
+        self.principal = principal
+        self.reference = reference
+        self.record = record
     }
 
     /// Gaps make the input incomplete; inconsistencies and data the vendor never exports do not.

@@ -21,7 +21,7 @@ struct CatalogCommandTests {
     @Test func csvListsEveryRoleOfBothPlatformsWithSources() throws {
         let result = try Executable.run(["catalog", "--format", "csv"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.hasPrefix("platform,level,role,capability,tier,grant,limit,basis,ambiguous,source,quote,alternative,note\r\n"))
+        #expect(result.stdout.hasPrefix("platform,level,role,capability,tier,grant,limit,basis,ambiguous,source,quote,alternative,note,passage\r\n"))
         let rows = try csvRows(result.stdout)
         let huntress = Set(rows.filter { $0["platform"] == "huntress" }.map { "\($0["level"]!)/\($0["role"]!)" })
         let cortex = Set(rows.filter { $0["platform"] == "cortex-xdr" }.map { $0["role"]! })
@@ -46,6 +46,21 @@ struct CatalogCommandTests {
             let seedLine = try #require(seeds[file]?[line - 1])
             #expect(seedLine.contains(row["quote"] ?? "\u{0}"), "\(source) does not say \(row["quote"] ?? "")")
         }
+    }
+
+    /// Issue 12: each ambiguity shows both readings, each with its seed line, and the passage whose
+    /// derivation the README gives.
+    @Test func everyAmbiguityShowsBothReadingsAndItsPassage() throws {
+        let rows = try csvRows(try Executable.run(["catalog", "--format", "csv"]).stdout)
+        let ambiguous = rows.filter { $0["ambiguous"] == "yes" }
+        #expect(ambiguous.count > 50)
+        for row in ambiguous {
+            let alternative = row["alternative"] ?? ""
+            #expect(alternative.range(of: #"^(none|limited|allowed) per \d{3}_[0-9a-f]{16}\.txt:\d+: ""#, options: .regularExpression) != nil,
+                "\(row["role"] ?? "") \(row["capability"] ?? ""): '\(alternative)'")
+            #expect(!(row["quote"] ?? "").isEmpty && !(row["passage"] ?? "").isEmpty)
+        }
+        #expect(rows.filter { $0["ambiguous"] != "yes" }.allSatisfy { ($0["alternative"] ?? "").isEmpty && ($0["passage"] ?? "").isEmpty })
     }
 
     @Test func roleNarrowsTheListingAcrossLevels() throws {

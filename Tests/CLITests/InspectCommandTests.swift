@@ -16,7 +16,7 @@ struct InspectCommandTests {
         }
         #expect(out.contains("CORTEX XDR tenant acme-prod (customer Acme Dental Group)"))
         #expect(out.contains("CORTEX XDR tenant birchwood-xdr (customer Birchwood Law LLP)"))
-        for format in ["huntress.memberships", "cortex.legacy.users", "cortex.legacy.roles", "cortex.legacy.groups",
+        for format in ["huntress.memberships", "cortex.legacy.users", "cortex.legacy.roles", "cortex.legacy.groups", "cortex.legacy.api_keys",
                        "cortex.iam.users", "cortex.iam.roles", "cortex.iam.groups", "cortex.iam.scope", "cortex.csv.users"] {
             #expect(out.contains(format), "\(format) missing")
         }
@@ -28,7 +28,7 @@ struct InspectCommandTests {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let scopes = try #require(json["scopes"] as? [[String: Any]])
         #expect(scopes.compactMap { $0["id"] as? String } == ["41207", "52001", "acme-prod", "birchwood-xdr"])
-        #expect((json["sources"] as? [Any])?.count == 16)  // 18 files less the two manifests
+        #expect((json["sources"] as? [Any])?.count == 17)  // 19 files less the two manifests
         #expect(json["complete"] as? Bool == true)
     }
 

@@ -35,17 +35,17 @@ struct ScanCommandTests {
             named[f["rule_id"] as? String ?? "", default: []].insert(who)
         }
         let expected: [String: Set<String>] = [
-            "LP-001": ["41207"], "LP-002": ["old.admin@acmedental.com"], "LP-003": ["backup.admin@acmedental.com"],
+            "LP-001": ["41207", "acme-prod"], "LP-002": ["old.admin@acmedental.com"], "LP-003": ["backup.admin@acmedental.com"],
             "LP-004": ["scanner-bot@acmedental.com"],
-            "LP-005": ["devlead@birchwoodlaw.com", "nora.fischer@acmedental.com", "soc1@northwind-msp.com", "soc2@northwind-msp.com"],
+            "LP-005": ["devlead@birchwoodlaw.com", "nora.fischer@acmedental.com", "soc2@northwind-msp.com"],
             "LP-006": ["backup.admin@acmedental.com"], "LP-007": ["kim.nguyen@secureops-consulting.com", "sam.contractor@gmail.com"],
-            "LP-008": ["jess.alvarez@northwind-msp.com"], "SOD-001": ["tom.keller@northwind-msp.com"],
+            "LP-008": ["jess.alvarez@northwind-msp.com", "41207"], "LP-009": ["api-key:acme-prod:23", "api-key:acme-prod:31"], "SOD-001": ["tom.keller@northwind-msp.com"],
             "SOD-002": ["provisioning@northwind-msp.com"], "SOD-003": ["devlead@birchwoodlaw.com"], "SOD-004": ["compliance@acmedental.com"],
             "ISO-001": ["sam.contractor@gmail.com"], "ISO-002": ["it.manager@acmedental.com"], "ISO-003": ["j.reyes@birchwoodlaw.com"],
-            "ISO-004": ["branch.tech@acmedental.com"], "ISO-005": ["kim.nguyen@secureops-consulting.com"], "ISO-006": ["52001"],
+            "ISO-004": ["branch.tech@acmedental.com"], "ISO-005": ["kim.nguyen@secureops-consulting.com"], "ISO-006": ["52001"], "ISO-007": ["west.tech@acmedental.com"],
             "CAT-001": ["legacy.viewer@northwind-msp.com"], "CAT-002": ["acme-prod"], "CAT-003": ["acme-prod"],
             "HYG-001": ["52001"], "HYG-002": ["birchwood-xdr"], "HYG-003": ["former.paralegal@birchwoodlaw.com"],
-            "ESC-001": ["provisioning@northwind-msp.com"], "SOD-NW-1": ["deploy.lead@acmedental.com"],
+            "ESC-001": ["provisioning@northwind-msp.com"], "ESC-002": ["secops@cedarvalleycu.org"], "SOD-NW-1": ["deploy.lead@acmedental.com"],
         ]
         for (rule, who) in expected { #expect(named[rule] == who, "\(rule): \(named[rule] ?? [])") }
         #expect(named["CAT-004"]?.isEmpty == false)
@@ -60,8 +60,9 @@ struct ScanCommandTests {
         let list = try #require(try findings(out)["findings"] as? [[String: Any]])
         let flagged = Set(list.filter { ($0["severity"] as? String) != "info" }.compactMap { $0["principal"] as? String })
         for clean in ["priya.raman@northwind-msp.com", "dana.whitfield@northwind-msp.com", "east.tech@acmedental.com", "dr.patel@acmedental.com",
-                      "owen.birch@birchwoodlaw.com", "records@birchwoodlaw.com", "secops@cedarvalleycu.org", "office@acmedental.com",
-                      "auditor@northwind-msp.com", "billing@northwind-msp.com", "kelly.marsh@northwind-msp.com", "grace.liu@acmedental.com"] {
+                      "owen.birch@birchwoodlaw.com", "records@birchwoodlaw.com", "office@acmedental.com",
+                      "auditor@northwind-msp.com", "billing@northwind-msp.com", "kelly.marsh@northwind-msp.com", "grace.liu@acmedental.com",
+                      "api-key:acme-prod:17"] {
             #expect(!flagged.contains(clean), "\(clean) should be clean")
         }
     }
@@ -157,8 +158,9 @@ struct ScanCommandTests {
     @Test func rulesListsEveryRule() throws {
         let r = try Executable.run(["rules", "--format", "json"])
         let list = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: String]])
-        #expect(list.count == 26)
-        #expect(list.first?["id"] == "LP-001" && list.last?["id"] == "ESC-001")
+        #expect(list.count == 29)
+        #expect(list.first?["id"] == "LP-001" && list.last?["id"] == "ESC-002")
+        #expect(Set(list.compactMap { $0["id"] }).isSuperset(of: ["LP-009", "ISO-007", "ESC-002"]))
     }
 
     @Test func explainShowsTheVendorsWords() throws {

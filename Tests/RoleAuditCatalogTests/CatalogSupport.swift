@@ -30,3 +30,10 @@ enum SharedSeeds {
         .deletingLastPathComponent().appendingPathComponent("shared/seeds")
     static var present: Bool { FileManager.default.fileExists(atPath: directory.path) }
 }
+
+extension SharedSeeds {
+    /// The repository root (README.md lives there).
+    static var repository: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+}

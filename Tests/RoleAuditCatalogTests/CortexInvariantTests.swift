@@ -97,7 +97,8 @@ struct CortexInvariantTests {
         Exclusion(role: "Responder", line: 29, denied: ["response.live_terminal", "config.edit"]),
         Exclusion(role: "Privileged Responder", line: 30, denied: ["access.manage", "alert_notifications.manage", "broker.manage", "datasources.manage"]),
         Exclusion(role: "Investigation Admin", line: 31, denied: ["response.live_terminal", "endpoints.manage", "agent.install"]),
-        Exclusion(role: "Security Admin", line: 32, denied: ["response.live_terminal", "response.file_ops", "response.scripts", "playbooks.edit", "audit.view", "broker.manage"]),
+        // Scripts and file operations: "respond (excluding Live Terminal)" against line 33, passage C-RESPONSE.
+        Exclusion(role: "Security Admin", line: 32, denied: ["response.live_terminal", "playbooks.edit", "audit.view", "broker.manage", "alert_notifications.manage"]),
         Exclusion(role: "AppSec Admin", line: 38, denied: ["response.actions", "endpoints.manage", "config.edit"]),
         Exclusion(role: "DevSecOps", line: 39, denied: ["appsec.rules.edit", "incidents.resolve"]),
     ])

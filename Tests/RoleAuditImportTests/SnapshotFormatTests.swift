@@ -8,7 +8,8 @@ struct SnapshotFormatTests {
     @Test func jsonAndXMLGiveTheSameSnapshot() throws {
         let json = try Fixture.load("snapshot/snapshot.json")
         let xml = try Fixture.load("snapshot/snapshot.xml")
-        #expect(json.principals == xml.principals)
+        // Principals as read, less where each was read from (XML records carry lines, JSON ones do not).
+        #expect(json.principals.map(\.withoutSource) == xml.principals.map(\.withoutSource))
         #expect(json.organizations == xml.organizations)
         #expect(json.groups.map(\.members) == xml.groups.map(\.members))
         #expect(json.grants.map { [$0.principal, $0.role, $0.target, "\($0.scope?.areas ?? [:])"] }

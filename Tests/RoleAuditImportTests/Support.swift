@@ -19,6 +19,14 @@ enum Fixture {
     }
 }
 
+extension Principal {
+    var withoutSource: Principal {
+        var p = self
+        p.source = nil
+        return p
+    }
+}
+
 extension Snapshot {
     func grants(of principal: String) -> [Grant] { grants.filter { $0.principal == principal } }
     func principal(_ key: String, on platform: Platform) -> Principal? {
@@ -47,5 +55,14 @@ extension Fixture {
         } catch {
             return "\(error)"
         }
+    }
+}
+
+/// Runs blocking work on a thread of its own: a test awaiting it does not hold one of the few
+/// threads Swift Testing shares among all tests (on two cores, two), which the tests that run
+/// servers on 127.0.0.1 need meanwhile.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }

@@ -52,8 +52,8 @@ struct RuleExampleTests {
 struct RuleCatalogTests {
     @Test func idsAreExactlyTheProductsStableIDs() {
         let ids = RuleEngine.descriptions.map(\.id)
-        let expected = (1...8).map { "LP-00\($0)" } + (1...4).map { "SOD-00\($0)" } + (1...6).map { "ISO-00\($0)" }
-            + (1...4).map { "CAT-00\($0)" } + (1...3).map { "HYG-00\($0)" } + ["ESC-001"]
+        let expected = (1...9).map { "LP-00\($0)" } + (1...4).map { "SOD-00\($0)" } + (1...7).map { "ISO-00\($0)" }
+            + (1...4).map { "CAT-00\($0)" } + (1...3).map { "HYG-00\($0)" } + ["ESC-001", "ESC-002"]
         #expect(ids == expected)
     }
 

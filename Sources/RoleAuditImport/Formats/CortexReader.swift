@@ -6,7 +6,7 @@ import RoleAuditModel
 /// `users`/`group_type`). Platform IAM API (`data` + `metadata`): users, roles, user groups, and a
 /// scope object. The shape is told from the first element's members, never from the file name.
 struct CortexReader {
-    enum Shape: String { case users, roles, groups, scope }
+    enum Shape: String { case users, roles, groups, scope, apiKeys = "api_keys" }
 
     let context: ImportContext
     private(set) var shape: Shape?
@@ -46,7 +46,7 @@ struct CortexReader {
             }
         case .users: try user(e, provenance)
         case .groups: try group(e, provenance)
-        case .scope: throw e.error("a user, role or group record")
+        case .scope, .apiKeys: throw e.error("a user, role or group record")
         }
     }
 
@@ -86,7 +86,7 @@ struct CortexReader {
         let name = [first, last].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
         let principal = b.add(principal: Principal(
             platform: .cortexXDR, key: key, email: email, name: name.isEmpty ? nil : name, userType: try e.string("user_type"),
-            status: try e.string("status"), lastLogin: lastLogin, hidden: try e.bool("is_hidden") ?? e.bool("hidden")))
+            status: try e.string("status"), lastLogin: lastLogin, hidden: try e.bool("is_hidden") ?? e.bool("hidden"), source: provenance))
         let scope = try e.child("scope").flatMap { try CortexReader.scope($0) }
         if let role = try e.string("role_name"), !role.trimmingCharacters(in: .whitespaces).isEmpty {
             // A record without `scope` (the platform API's users) says nothing about it: the scope
@@ -171,6 +171,11 @@ struct CortexReader {
     mutating func replyObject(_ e: Element) throws {
         guard case .object = e.value else { throw e.error("a list or an object for \"reply\"") }
         family = "legacy"
+        if CortexAPIKeys.recognises(e) {
+            shape = .apiKeys
+            singleRecords += try CortexAPIKeys(context: context).read(e)
+            return
+        }
         for (i, item) in try e.array("data").enumerated() {
             let p = Provenance(file: context.path, collection: "reply.data", index: i)
             if shape == nil { shape = try detect(item) }

@@ -32,10 +32,11 @@ struct SnapshotDocument: Codable {
     var roles: [RoleRecord]?
     var groups: [GroupRecord]?
     var grants: [GrantRecord]?
+    var api_keys: [APIKeyRecord]?
 
     var recordCount: Int {
         (accounts?.count ?? 0) + (organizations?.count ?? 0) + (principals?.count ?? 0) + (roles?.count ?? 0)
-            + (groups?.count ?? 0) + (grants?.count ?? 0)
+            + (groups?.count ?? 0) + (grants?.count ?? 0) + (api_keys?.count ?? 0)
     }
 
     /// Adds the document to the snapshot being built. `line(collection, index)` gives the line of
@@ -62,8 +63,9 @@ struct SnapshotDocument: Codable {
                 platform: p.platform, key: key, kind: p.kind ?? (p.email == nil ? .nonHuman : .human), email: p.email,
                 name: p.name, vendorIDs: p.id.map { [$0] } ?? [], userType: p.user_type, status: p.status,
                 lastLogin: try lastLogin(p.last_login, file: file, record: "principals[\(i)].last_login", line: line("principal", i)),
-                hidden: p.hidden))
+                hidden: p.hidden, source: Provenance(file: file, collection: "principals", index: i, line: line("principal", i))))
         }
+        try addAPIKeys(to: b, file: file, line: line)
         for (i, r) in (roles ?? []).enumerated() {
             b.add(role: RoleDefinition(
                 platform: r.platform, tenant: r.tenant, id: r.id, name: r.name, isCustom: r.custom,

@@ -68,6 +68,7 @@ enum SnapshotXML {
         var roles: [SnapshotDocument.RoleRecord] = []
         var groups: [SnapshotDocument.GroupRecord] = []
         var grants: [SnapshotDocument.GrantRecord] = []
+        var apiKeys: [SnapshotDocument.APIKeyRecord] = []
         var lines: [String: [Int]] = [:]
         var node = root.pointee.children
         while let n = node {
@@ -142,13 +143,20 @@ enum SnapshotXML {
                     platform: try platform(), principal: try required("principal"), role: try required("role"), level: level,
                     target: try required("target"), group: attribute(n, "group"), scope: scope.isEmpty ? nil : scope,
                     created_at: attribute(n, "created-at")))
+            case "api-key":
+                apiKeys.append(.init(
+                    platform: try attribute(n, "platform").map { _ in try platform() }, tenant: try required("tenant"),
+                    id: try required("id"), roles: children("role"), created_by: attribute(n, "created-by"),
+                    created_at: attribute(n, "created-at"), expires: attribute(n, "expires"), comment: attribute(n, "comment"),
+                    user_name: attribute(n, "user-name"), security_level: attribute(n, "security-level")))
             default:
                 throw ImportError.invalid(
-                    at, expected: "<account>, <organization>, <principal>, <role>, <group> or <grant>", found: "<\(element)>")
+                    at, expected: "<account>, <organization>, <principal>, <role>, <group>, <grant> or <api-key>", found: "<\(element)>")
             }
         }
         (document.accounts, document.organizations, document.principals) = (accounts, organizations, principals)
         (document.roles, document.groups, document.grants) = (roles, groups, grants)
+        document.api_keys = apiKeys
         return (document, lines)
     }
 

@@ -63,6 +63,22 @@ public struct ExampleSnapshot: Sendable {
         return s
     }
 
+    /// A Cortex API key (a non-human principal) holding `roles` in the tenant, as get_api_keys lists it.
+    public func apiKey(
+        _ id: String, roles: [String], tenant: String = "t1", expiration: APIKey.Expiry = .at(ExampleSnapshot.now.addingTimeInterval(90 * 86_400)),
+        createdBy: String = "admin@corp.example"
+    ) -> Self {
+        var s = self.tenant(tenant, customer: nil)
+        let key = APIKey.principalKey(tenant: tenant, id: id)
+        s.addPrincipal(Principal(
+            platform: .cortexXDR, key: key, kind: .nonHuman, name: "API key \(id)", vendorIDs: [id],
+            apiKey: APIKey(id: id, tenant: tenant, createdBy: createdBy, expiration: expiration)))
+        for role in roles {
+            s.snapshot.grants.append(Grant(platform: .cortexXDR, principal: key, role: role, level: .tenant, target: tenant, provenance: provenance()))
+        }
+        return s
+    }
+
     /// A custom role the export defines, with its permission strings.
     public func customRole(_ name: String, permissions: [String], tenant: String = "t1") -> Self {
         var s = self
@@ -72,9 +88,14 @@ public struct ExampleSnapshot: Sendable {
         return s
     }
 
-    public func coverage(_ kind: CoverageIssue.Kind, _ detail: String, platform: Platform = .cortexXDR, scope: String = "t1") -> Self {
+    public func coverage(
+        _ kind: CoverageIssue.Kind, _ detail: String, platform: Platform = .cortexXDR, scope: String = "t1", principal: String? = nil,
+        reference: String? = nil, index: Int? = nil
+    ) -> Self {
         var s = self
-        s.snapshot.coverage.append(CoverageIssue(kind: kind, platform: platform, scope: scope, file: "example", detail: detail))
+        s.snapshot.coverage.append(CoverageIssue(
+            kind: kind, platform: platform, scope: scope, file: "example", detail: detail, principal: principal, reference: reference,
+            record: index.map { Provenance(file: "example", collection: "memberships", index: $0, line: $0 + 2) }))
         return s
     }
 
@@ -89,6 +110,9 @@ public struct ExampleSnapshot: Sendable {
     }
 
     private mutating func addPrincipal(_ p: Principal) {
-        if !snapshot.principals.contains(where: { $0.key == p.key && $0.platform == p.platform }) { snapshot.principals.append(p) }
+        guard !snapshot.principals.contains(where: { $0.key == p.key && $0.platform == p.platform }) else { return }
+        var p = p
+        p.source = p.source ?? Provenance(file: "example", collection: "users", index: snapshot.principals.count)
+        snapshot.principals.append(p)
     }
 }

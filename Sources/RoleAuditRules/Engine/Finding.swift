@@ -36,13 +36,15 @@ public struct Finding: Codable, Sendable, Hashable {
     /// Open findings fail the gate; waived and baselined ones are reported but do not.
     public var isOpen: Bool { status == .open || status == .new || status == .persisting }
 
+    /// `severity` is the rule's default unless the rule rates this finding otherwise (ISO-002 rates
+    /// by what the role reaches); a policy override then applies as `RuleEngine.scan` says.
     public init(
         rule: RuleDescription, platform: Platform, account: String? = nil, organization: String? = nil,
         tenant: String? = nil, principal: String? = nil, role: String? = nil, message: String,
-        evidence: [Evidence] = [], assumptions: [String] = []
+        evidence: [Evidence] = [], assumptions: [String] = [], severity: Severity? = nil
     ) {
         ruleID = rule.id
-        severity = rule.defaultSeverity
+        self.severity = severity ?? rule.defaultSeverity
         category = rule.category
         self.platform = platform
         self.account = account

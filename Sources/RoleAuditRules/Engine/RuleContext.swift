@@ -166,6 +166,11 @@ public struct RuleContext: Sendable {
         capabilityCache[RoleKey(grant)] ?? roles.resolve(grant).capabilities
     }
 
+    /// What several grants give together (the escalation rules compare it with what a role reaches).
+    public func capabilities<S: Sequence<Grant>>(ofAll grants: S) -> Set<CapabilityID> {
+        grants.reduce(into: Set<CapabilityID>()) { $0.formUnion(capabilities(of: $1) ?? []) }
+    }
+
     public func tier(of capabilities: Set<CapabilityID>) -> RiskTier? {
         capabilities.compactMap { catalog.tier(of: $0) }.max()
     }
@@ -250,8 +255,10 @@ public struct DomainModel: Sendable {
 
     public let mspDomains: Set<String>
     public let mspInferred: Bool
-    /// Customer domain to Huntress organization id.
-    public let organizationOf: [String: String]
+    /// Customer domain to its Huntress organization ids, sorted: one, unless the policy lists the
+    /// domain for several organizations (a customer with several organizations), in which case
+    /// membership in any of them is at home. Never a choice between them, so never a flip between runs.
+    public let organizationsOf: [String: [String]]
     public let inferredDomains: Set<String>
     /// Where (in principal order) an organization-level membership starts whose organization is not
     /// the one its member's domain belongs to: ISO-003 visits these instead of every principal.
@@ -290,24 +297,25 @@ public struct DomainModel: Sendable {
             mspDomains = top.map { 2 * $0.value.count > total ? [$0.key] : [] } ?? []
             mspInferred = true
         }
-        var owner: [String: String] = [:]
+        var owners: [String: Set<String>] = [:]
         var inferred: Set<String> = []
         for (org, domains) in policy.orgDomains {
-            for d in domains { owner[d] = org }
+            for d in domains { owners[d.lowercased(), default: []].insert(org) }
         }
+        var owner = owners.mapValues { $0.sorted() }
         for (domain, orgs) in orgMembers where owner[domain] == nil && !mspDomains.contains(domain)
             && !DomainModel.publicProviders.contains(domain)
         {
             let total = orgs.values.reduce(0, +)
             // A clear majority of the domain's organization-level members sit in one organization.
             if let best = orgs.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }), 2 * best.value > total {
-                owner[domain] = best.key
+                owner[domain] = [best.key]
                 inferred.insert(domain)
             }
         }
-        organizationOf = owner
+        organizationsOf = owner
         inferredDomains = inferred
-        foreignMemberships = members.filter { key, _ in owner[key.domain].map { $0 != key.org } ?? false }.values.flatMap { $0 }.sorted()
+        foreignMemberships = members.filter { key, _ in owner[key.domain].map { !$0.contains(key.org) } ?? false }.values.flatMap { $0 }.sorted()
     }
 
     public static func domain(of email: String) -> String? {
@@ -320,13 +328,13 @@ public struct DomainModel: Sendable {
 
     /// Neither the MSP's nor a known customer's, nor public mail: or public mail.
     public func isExternal(_ domain: String) -> Bool {
-        !mspDomains.contains(domain) && organizationOf[domain] == nil
+        !mspDomains.contains(domain) && organizationsOf[domain] == nil
     }
 
     /// The assumption a finding resting on this domain must state, if any.
     public func assumption(for domain: String) -> String? {
         inferredDomains.contains(domain)
-            ? "\(domain) is taken to belong to organization \(organizationOf[domain] ?? "?") because most of its organization-level members sit there (set org_domains in the policy to say so)"
+            ? "\(domain) is taken to belong to organization \(organizationsOf[domain]?.joined(separator: ", ") ?? "?") because most of its organization-level members sit there (set org_domains in the policy to say so)"
             : nil
     }
 }

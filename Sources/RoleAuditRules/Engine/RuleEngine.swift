@@ -79,18 +79,19 @@ public struct HistoryReport: Sendable {
 
 public enum RuleEngine {
     /// Every built-in rule, in id order. A rule missing here is a rule that never runs: the test
-    /// suite checks the list against PRODUCT.md's ids.
+    /// suite checks the list against PRODUCT.md's ids, the README's rule table (both ways) and the
+    /// rule files (Rules/<Category>/<ID><Name>.swift).
     public static let builtIn: [any Rule.Type] = [
         LP001TooManyAdministrators.self, LP002DormantPrivilegedUser.self, LP003PrivilegedNeverUsed.self,
         LP004MachineRoleOnHuman.self, LP005RedundantGrant.self, LP006PrivilegedLocalAccount.self,
-        LP007RoleAboveCeiling.self, LP008AccountLevelUser.self,
+        LP007RoleAboveCeiling.self, LP008AccountLevelUser.self, LP009APIKeyWithHumanRole.self,
         SOD001BillingAndSecurityOperations.self, SOD002ProvisioningAndSecurityOperations.self,
         SOD003DevelopmentAndAppSecGovernance.self, SOD004ComplianceAndSecurityOperations.self,
         ISO001MemberOfSeveralOrganizations.self, ISO002CustomerUserAtAccountLevel.self, ISO003ForeignDomainInOrganization.self,
-        ISO004ScopedRoleWithoutScope.self, ISO005PrivilegedAcrossCustomers.self, ISO006DanglingReference.self,
+        ISO004ScopedRoleWithoutScope.self, ISO005PrivilegedAcrossCustomers.self, ISO006DanglingReference.self, ISO007ScopeDefeated.self,
         CAT001UnknownRole.self, CAT002PrivilegedCustomRole.self, CAT003UnmappedPermission.self, CAT004AmbiguousCapability.self,
         HYG001NoEscalationResponder.self, HYG002OrphanGroup.self, HYG003UserWithoutRole.self,
-        ESC001SelfElevation.self,
+        ESC001SelfElevation.self, ESC002EscalationInsideOrganization.self,
     ]
 
     public static var descriptions: [RuleDescription] { builtIn.map { $0.description } }
@@ -106,10 +107,10 @@ public enum RuleEngine {
         // Rules are independent reads of one context, so they run on every core.
         let perRule = Parallel.map(enabled.count) { i in
             let d = enabled[i].description
-            let severity = policy.severity(of: d.id, default: d.defaultSeverity)
+            let override = policy.rules[d.id]?.severity
             return enabled[i].init().evaluate(context).map { f in
                 var f = f
-                f.severity = severity
+                if let override { f.severity = Self.severity(f.severity, default: d.defaultSeverity, override: override) }
                 return f
             }
         }
@@ -122,6 +123,13 @@ public enum RuleEngine {
         return ScanResult(
             snapshot: snapshot, findings: sortedForReports(applied), waivers: waivers, rules: ran, disabledRules: disabled,
             catalogVersion: catalog.version, catalog: catalog, policy: policy, now: now, limitations: Array(Set(limitations)).sorted())
+    }
+
+    /// A policy's severity for a rule replaces the rule's default: a finding at the default takes
+    /// it, and a finding the rule rated otherwise keeps its own rating unless the override is lower
+    /// (so `info` quiets every finding of the rule, and raising the rule raises only its default).
+    public static func severity(_ own: Severity, default value: Severity, override: Severity) -> Severity {
+        own == value ? override : min(own, override)
     }
 
     /// One finding per fingerprint: evidence of duplicates is kept.

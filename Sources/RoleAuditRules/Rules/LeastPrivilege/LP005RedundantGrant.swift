@@ -1,12 +1,13 @@
-import RoleAuditPolicy
+import RoleAuditCatalog
 import RoleAuditModel
+import RoleAuditPolicy
 
 /// LP-005: a grant whose capabilities another grant of the same principal already gives.
 public struct LP005RedundantGrant: Rule {
     public init() {}
     public static let description = RuleDescription(
         id: "LP-005", title: "Redundant grant", category: .leastPrivilege, defaultSeverity: .low,
-        rationale: "A grant that adds nothing still has to be removed when the other one is: left behind, it keeps the access alive. Typical cases are a direct Cortex role beside a group that gives as much, and a Huntress organization-level membership under an account-level role that already reaches every organization.",
+        rationale: "A grant that adds nothing still has to be removed when the other one is: left behind, it keeps the access alive. Typical cases are a direct Cortex role beside a group that gives as much, and a Huntress organization-level membership under an account-level Admin or Security Engineer, the two roles the vendor says reach every organization. Advice to remove a grant must not cut real access, so the covering grant counts only what the documentation says without doubt: no capability whose passage reads two ways, and no account-level reach but line 10's.",
         seed: [
             .huntress(10, "Account-level Admins and Security Engineers can access any organizations under the account"),
             .cortex(9, "All permissions and roles are specific to the tenant"),
@@ -26,20 +27,26 @@ public struct LP005RedundantGrant: Rule {
                 .cortex("a@corp.example", "Investigator", tenant: "t1").cortex("a@corp.example", "Investigator", tenant: "t2")),
             RuleExample("a scoped grant does not cover an unscoped one", ExampleSnapshot()
                 .cortex("a@corp.example", "Scoped Agent Admin", scope: ["East"]).group("Ops", role: "Investigator", members: ["a@corp.example"])),
+            RuleExample("account Read-only reaches every organization only on the broad reading of line 10", ExampleSnapshot()
+                .huntress("a@msp.example", "Read-only").huntress("a@msp.example", "Read-only", org: "10")),
+            RuleExample("a Privileged Security Admin's threat intel rests on one sentence of line 33", ExampleSnapshot()
+                .cortex("a@corp.example", "Privileged Security Admin").group("SOC", role: "Responder", members: ["a@corp.example"])),
         ])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         var out: [Finding] = []
         for (who, grants) in c.sortedPrincipals where grants.count > 1 {
-            let known = grants.compactMap { g in c.capabilities(of: g).map { (g, $0) } }.filter { !$0.1.isEmpty }
-            for (i, (g, caps)) in known.enumerated() {
+            // Each grant's capabilities, and those of them the documentation states without doubt.
+            let known = grants.compactMap { g in c.capabilities(of: g).map { (g, $0, Self.undoubted(g, $0, c)) } }.filter { !$0.1.isEmpty }
+            for (i, (g, caps, sure)) in known.enumerated() {
                 let cover = known.enumerated().first { j, other in
                     guard j != i, covers(other.0, g, c) else { return false }
-                    // Equal capabilities: one of the two is redundant; keep the first in a stable order.
-                    if other.1 == caps { return Self.rank(other.0) < Self.rank(g) }
-                    return caps.isSubset(of: other.1)
+                    // The same capabilities read the same way: one of the two is redundant; keep the
+                    // first in a stable order.
+                    if other.1 == caps && other.2 == sure { return Self.rank(other.0) < Self.rank(g) }
+                    return caps.isSubset(of: other.2)
                 }
-                guard let (_, (by, _)) = cover else { continue }
+                guard let (_, (by, _, _)) = cover else { continue }
                 out.append(Finding(
                     rule: Self.description, platform: who.platform, account: who.platform == .huntress ? c.account(of: g) : nil,
                     organization: g.level == .organization ? g.target : nil, tenant: who.platform == .cortexXDR ? g.target : nil,
@@ -61,7 +68,15 @@ public struct LP005RedundantGrant: Rule {
         }
         if broad.level == narrow.level { return broad.target == narrow.target }
         guard broad.level == .account, narrow.level == .organization, c.account(of: narrow) == broad.target else { return false }
-        return c.documentedRole(of: broad)?.holds("organizations.view_all") ?? false
+        // Line 10 states this reach for Admins and Security Engineers only.
+        guard let reach = c.documentedRole(of: broad)?.grant("organizations.view_all") else { return false }
+        return reach.basis == .stated && !reach.isAmbiguous
+    }
+
+    /// A grant's capabilities less those its documented role holds on one reading only.
+    static func undoubted(_ g: Grant, _ caps: Set<CapabilityID>, _ c: RuleContext) -> Set<CapabilityID> {
+        guard let role = c.documentedRole(of: g) else { return caps }
+        return caps.subtracting(role.grants.filter(\.isAmbiguous).map(\.capability))
     }
 
     /// Direct grants first, then by place and role: decides which of two equal grants is kept.

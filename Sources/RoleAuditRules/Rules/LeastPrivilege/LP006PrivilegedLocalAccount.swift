@@ -32,7 +32,10 @@ public struct LP006PrivilegedLocalAccount: Rule {
         var sso: [String: Int] = [:]
         var users: [String: Int] = [:]
         for (who, grants) in c.sortedPrincipals(on: .cortexXDR) {
-            let type = c.principal(who.key, on: who.platform)?.userType?.lowercased()
+            let principal = c.principal(who.key, on: who.platform)
+            // API keys sign in by no means at all: they are not the tenant's users.
+            guard principal?.kind != .nonHuman else { continue }
+            let type = principal?.userType?.lowercased()
             for tenant in Set(grants.map(\.target)) {
                 users[tenant, default: 0] += 1
                 if type == "sso" { sso[tenant, default: 0] += 1 }

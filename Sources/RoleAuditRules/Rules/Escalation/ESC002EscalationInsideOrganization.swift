@@ -1,0 +1,54 @@
+import RoleAuditCatalog
+import RoleAuditModel
+import RoleAuditPolicy
+
+/// ESC-002: an organization-level role that adds users to its organization can give one of them
+/// (a second account of its own) a role stronger than its own.
+public struct ESC002EscalationInsideOrganization: Rule {
+    public init() {}
+    public static let description = RuleDescription(
+        id: "ESC-002", title: "Escalation inside an organization", category: .escalation, defaultSeverity: .high,
+        rationale: "Organization-level Admins and Security Engineers may add other organization-level users; the seed does not say which roles they may give them, where it says the Provisioner may give any, Admin included. On the broader reading, which roleaudit assumes (passage H-ORG-ROLES), an organization-level Security Engineer can add an account of its own as organization-level Admin and gain what the Admin has and it lacks (ITDR Unwanted Access rules, the organization's escalations). Each finding says which reading it rests on; on the narrower one (roles no stronger than the adder's own) there is no escalation. So the finding is high where the catalog states the assignment without doubt, and medium where it rests on the broader reading of a contested passage (today: every organization-level Security Engineer, H:146).",
+        seed: [
+            .huntress(146, "Add other organization-level users"),
+            .huntress(76, "assign any role (including Admin) at the org level"),
+            .huntress(152, "Admins: can create and modify ITDR Unwanted Access rules"),
+            .huntress(155, "Security Engineer: cannot view or respond to escalations"),
+        ],
+        frameworks: ["NIST SP 800-53 AC-6(1)", "NIST SP 800-53 AC-5", "ISO/IEC 27001:2022 A.8.2", "SOC 2 CC6.3"],
+        remediation: "Check in the portal which roles the person can give when adding users; if it can give Admin, give the organization's user management to an Admin (or the MSP) and keep the Security Engineer without it, or accept it with a waiver.",
+        triggering: [
+            RuleExample("an organization-level Security Engineer", ExampleSnapshot()
+                .huntress("ops@msp.example", "Admin").huntress("sec@c1.example", "Security Engineer", org: "10"), flags: ["sec@c1.example"]),
+        ],
+        nonTriggering: [
+            RuleExample("an organization-level Admin: no role above it", ExampleSnapshot()
+                .huntress("ops@msp.example", "Admin").huntress("boss@c1.example", "Admin", org: "10")),
+            RuleExample("a Security Engineer who is also that organization's Admin", ExampleSnapshot()
+                .huntress("sec@c1.example", "Security Engineer", org: "10").huntress("sec@c1.example", "Admin", org: "10")),
+            RuleExample("an organization-level User adds nobody", ExampleSnapshot().huntress("u@c1.example", "User", org: "10")),
+        ])
+
+    public func evaluate(_ c: RuleContext) -> [Finding] {
+        guard let top = c.catalog.role("Admin", on: .huntress, level: .organization) else { return [] }
+        var out: [Finding] = []
+        let adders = c.grants(ofRoles: { $0?.platform == .huntress && $0?.level == .organization && $0?.holds("roles.assign") == true })
+        for g in adders where g.platform == .huntress && g.level == .organization {
+            guard let role = c.documentedRole(of: g), let assign = role.grant("roles.assign") else { continue }
+            let account = c.account(of: g)
+            // What the principal already holds in this organization: its grants there, and its
+            // account-level grants in the organization's account.
+            let held = c.capabilities(ofAll: c.grants(of: g.principal, on: .huntress)
+                .filter { ($0.level == .organization && $0.target == g.target) || ($0.level == .account && $0.target == account) })
+            let gained = top.capabilities.subtracting(held).sorted()
+            guard !gained.isEmpty else { continue }
+            let reading = assign.passage.map { "the broader reading of H:146 (passage \($0)): an organization-level \(role.name) may give any organization-level role, Admin included; on the narrower reading it may give none stronger than its own and this is no escalation" }
+            out.append(Finding(
+                rule: Self.description, platform: .huntress, account: account, organization: g.target, principal: g.principal, role: role.name,
+                message: "\(g.principal) holds \(role.name) in organization \(g.target) and can add an organization-level Admin there, gaining \(gained.map(\.rawValue).joined(separator: ", "))",
+                evidence: [.grant(g, "adds organization-level users (H:146)")], assumptions: [reading].compactMap { $0 },
+                severity: assign.isAmbiguous ? .medium : .high))
+        }
+        return out
+    }
+}

@@ -1,0 +1,44 @@
+import RoleAuditModel
+import RoleAuditPolicy
+
+/// ISO-006: a grant that points at something the export does not contain.
+public struct ISO006DanglingReference: Rule {
+    public init() {}
+    public static let description = RuleDescription(
+        id: "ISO-006", title: "Dangling reference", category: .isolation, defaultSeverity: .medium,
+        rationale: "A grant to an organization, group or role the export does not contain cannot be judged: what it gives, and to whom, is unknown. It also often marks access left behind by a deleted or moved organization.",
+        seed: [.cortex(8, "All users must have at least one role or belong to at least one user group")],
+        frameworks: Frameworks.accountManagement,
+        remediation: "Export the missing organization, group or role, or remove the reference.",
+        triggering: [
+            RuleExample("a user in a group that was not exported", ExampleSnapshot()
+                .cortex("a@corp.example", "Viewer")
+                .coverage(.undefinedGroup, "user 'a@corp.example' is in group 'Ghost', which was not exported", principal: "a@corp.example", reference: "group Ghost"),
+                flags: ["a@corp.example"]),
+            RuleExample("a membership in an organization the account's list lacks", ExampleSnapshot()
+                .huntress("a@msp.example", "Admin").huntress("t@c1.example", "User", org: "9")
+                .coverage(.undefinedOrganization, "membership memberships[1] is in organization 9, which the exported organization list of account 1 does not contain",
+                    platform: .huntress, scope: "1", principal: "t@c1.example", reference: "organization 9", index: 1),
+                flags: ["t@c1.example"]),
+            RuleExample("an organization under two accounts", ExampleSnapshot()
+                .huntress("a@msp.example", "Admin").coverage(.foreignOrganization, "organization 9 belongs to account 2 but memberships place it under account 1",
+                    platform: .huntress, scope: "2", reference: "organization 9"),
+                flags: ["account 2"]),
+        ],
+        nonTriggering: [RuleExample("complete input", ExampleSnapshot().cortex("a@corp.example", "Viewer"))])
+
+    static let kinds: Set<CoverageIssue.Kind> = [.undefinedGroup, .undefinedRole, .undefinedOrganization, .foreignOrganization]
+
+    /// One finding per principal (where a principal's record holds the reference) and missing thing,
+    /// identified by what is missing, never by where the record sat: re-sorting an export keeps it.
+    public func evaluate(_ c: RuleContext) -> [Finding] {
+        c.snapshot.coverage.compactMap { issue in
+            guard Self.kinds.contains(issue.kind), let platform = issue.platform else { return nil }
+            let source = issue.record?.description ?? issue.file ?? "input"
+            return Finding(
+                rule: Self.description, platform: platform, account: platform == .huntress ? issue.scope : nil,
+                tenant: platform == .cortexXDR ? issue.scope : nil, principal: issue.principal, role: issue.reference ?? issue.detail,
+                message: issue.detail, evidence: [.note("\(source): \(issue.detail)")])
+        }
+    }
+}

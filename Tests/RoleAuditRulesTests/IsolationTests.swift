@@ -1,0 +1,76 @@
+import Foundation
+import RoleAuditCatalog
+import RoleAuditModel
+import RoleAuditPolicy
+import RoleAuditRules
+import Testing
+
+/// What issue 12 asks of the isolation and escalation rules beyond their examples.
+struct IsolationTests {
+    let catalog: RoleCatalog
+    init() throws { catalog = try Shared.catalog.get() }
+
+    func scan(_ s: ExampleSnapshot, _ policy: Policy = Policy()) -> [Finding] {
+        RuleEngine.scan(snapshot: s.snapshot, catalog: catalog, policy: policy, now: ExampleSnapshot.now).findings
+    }
+
+    /// ISO-002 rates a customer's account-level member by what the role reaches (H:10, 76, 112, 117).
+    @Test(arguments: [
+        ("Admin", Severity.critical, "sees every other customer's organization"),
+        ("Security Engineer", .critical, "sees every other customer's organization"),
+        ("Provisioner", .critical, "any organization-level role in every organization"),
+        ("User", .high, "may see every other customer's organization"),
+        ("Read-only", .high, "may see every other customer's organization"),
+        ("Finance", .medium, "billing"),
+        ("Marketing", .low, "reaches no customer's data"),
+        ("Admin-Read-only", .high, "no vendor document describes"),
+    ])
+    func customerUserAtAccountLevelIsRatedByReach(role: String, severity: Severity, says: String) throws {
+        let s = ExampleSnapshot().huntress("ops@msp.example", "Admin").huntress("x@acme.example", role)
+            .huntress("dr@acme.example", "User", org: "10").huntress("nurse@acme.example", "User", org: "10")
+        let f = try #require(scan(s).first { $0.ruleID == "ISO-002" && $0.principal == "x@acme.example" })
+        #expect(f.severity == severity && f.message.contains(says), "\(f.severity): \(f.message)")
+        #expect(f.assumptions.contains { $0.contains("H-ORGANIZATION-REACH") } == (severity == .high && role != "Admin-Read-only"))
+    }
+
+    /// A policy that raises or lowers ISO-002 moves the default (critical) findings, never a lower one up.
+    @Test func severityOverrideKeepsTheLowerRatings() throws {
+        var p = Policy()
+        p.mspDomains = ["msp.example"]
+        p.rules["ISO-002"] = .init(severity: .high)
+        let s = ExampleSnapshot().huntress("ops@msp.example", "Admin").huntress("a@acme.example", "Admin").huntress("m@acme.example", "Marketing")
+            .huntress("dr@acme.example", "User", org: "10").huntress("nurse@acme.example", "User", org: "10")
+        let found = Dictionary(uniqueKeysWithValues: scan(s, p).filter { $0.ruleID == "ISO-002" }.map { ($0.principal ?? "", $0.severity) })
+        #expect(found == ["a@acme.example": .high, "m@acme.example": .low])
+    }
+
+    /// A domain the policy lists for two organizations belongs to both (a customer with two
+    /// organizations): a member of either is at home, and the result never depends on order.
+    @Test func aDomainListedForTwoOrganizationsBelongsToBoth() throws {
+        var p = Policy()
+        p.orgDomains = ["10": ["acme.example"], "11": ["acme.example"], "12": ["birch.example"]]
+        let s = ExampleSnapshot().huntress("ops@msp.example", "Admin")
+            .huntress("a@acme.example", "User", org: "10").huntress("b@acme.example", "User", org: "11")
+            .huntress("c@acme.example", "User", org: "12").huntress("it@acme.example", "Read-only")
+        let findings = scan(s, p)
+        #expect(findings.filter { $0.ruleID == "ISO-003" }.map(\.principal) == ["c@acme.example"])
+        #expect(findings.first { $0.ruleID == "ISO-003" }?.message.contains("belongs to organization 10, 11") == true)
+        #expect(findings.first { $0.ruleID == "ISO-002" }?.message.contains("organization 10, 11") == true)
+    }
+
+    /// ESC-002 says which reading of H:146 it rests on, and rates itself by it.
+    @Test func escalationInsideAnOrganizationStatesItsReading() throws {
+        let s = ExampleSnapshot().huntress("ops@msp.example", "Admin").huntress("sec@c1.example", "Security Engineer", org: "10")
+        let f = try #require(scan(s).first { $0.ruleID == "ESC-002" })
+        #expect(f.severity == .medium && f.organization == "10" && f.role == "Security Engineer")
+        #expect(f.assumptions.contains { $0.contains("passage H-ORG-ROLES") })
+        #expect(f.message.contains("itdr.rules.manage"))
+    }
+
+    /// ESC-001: escalation means reaching more than one holds (a Provisioner who is also the
+    /// account Admin gains nothing).
+    @Test func provisionerWhoIsAlsoAdminDoesNotEscalate() {
+        let s = ExampleSnapshot().huntress("a@msp.example", "Admin").huntress("a@msp.example", "Provisioner").huntress("x@c1.example", "User", org: "10")
+        #expect(!scan(s).contains { $0.ruleID == "ESC-001" })
+    }
+}
