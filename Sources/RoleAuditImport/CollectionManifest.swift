@@ -310,8 +310,10 @@ extension CollectionManifest {
         URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
+    /// Read as the import reads exports: a regular file only (a FIFO listed here would block the
+    /// read forever), no larger than the default limit.
     static func sha256(ofFile path: String) -> String? {
-        FileManager.default.contents(atPath: path).map(sha256)
+        (try? InputFile.read(path, maxSize: ImportOptions.defaultMaxFileSize))?.sha256
     }
 
     /// Lower-case hex SHA-256, as the manifest records files (and `collect` signs Cortex requests).

@@ -98,6 +98,26 @@ struct HostileInputTests {
         expectOneError(try await scan(["t/roles.json"], in: dir), code: 2, mentions: ["t/roles.json", "not a regular file (a FIFO)"])
     }
 
+    /// A collection manifest that lists a file which is a FIFO: the file cannot be read, and the
+    /// check says so instead of waiting for a writer.
+    @Test(.timeLimit(.minutes(1))) func aFIFOListedInACollectionManifestIsNotWaitedFor() async throws {
+        let manifest = #"""
+            {"roleaudit_collection": 1, "tool": "roleaudit", "started_at": "2026-11-22T00:00:00Z", "state": "complete", "credentials": [],
+             "scopes": [{"id": "cortex-t", "platform": "cortex-xdr", "credential": "c", "state": "complete", "records": 1, "requests": [],
+                         "files": [{"path": "cortex-t/roles.json", "sha256": "00", "size": 10, "records": 0}]}]}
+            """#
+        let dir = try folder([
+            "roleaudit-collection.json": manifest,
+            "cortex-t/get_users.json": #"{"reply": [{"user_email": "a@corp.example", "role_name": "Viewer", "groups": [], "scope": []}]}"#,
+        ])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(mkfifo(dir.appendingPathComponent("cortex-t/roles.json").path, 0o600) == 0)
+        let r = try await scan(["."], ["--format", "json"], in: dir)
+        #expect(r.status == 2, "\(r.stderr)")
+        let json = try String(contentsOf: dir.appendingPathComponent("reports/findings.json"), encoding: .utf8)
+        #expect(json.contains("roles.json is listed in roleaudit-collection.json (scope cortex-t) but cannot be read"), "\(json.prefix(2000))")
+    }
+
     @Test func maxFileSizeRefusesLargerFiles() async throws {
         let dir = try folder(["t/get_users.json": #"{"reply": [{"user_email": "a@corp.example", "role_name": "Viewer", "groups": [], "scope": []}]}"#])
         defer { try? FileManager.default.removeItem(at: dir) }
