@@ -88,8 +88,19 @@ public struct CoverageIssue: Codable, Sendable, Hashable, Comparable {
     public var makesInputIncomplete: Bool { ![.dataNotExported, .foreignOrganization, .groupCycle].contains(kind) }
 
     public static func < (a: CoverageIssue, b: CoverageIssue) -> Bool {
-        (a.kind.rawValue, a.platform?.rawValue ?? "", a.scope ?? "", a.file ?? "", a.detail)
-            < (b.kind.rawValue, b.platform?.rawValue ?? "", b.scope ?? "", b.file ?? "", b.detail)
+        let x = (a.kind.rawValue, a.platform?.rawValue ?? "", a.scope ?? "", a.file ?? "", a.detail)
+        let y = (b.kind.rawValue, b.platform?.rawValue ?? "", b.scope ?? "", b.file ?? "", b.detail)
+        if x != y { return x < y }
+        // Alike but for who or which record (one user in several records of an export): ordered by
+        // those too, or their order would be whatever order a set happens to iterate in.
+        if (a.principal ?? "", a.reference ?? "") != (b.principal ?? "", b.reference ?? "") {
+            return (a.principal ?? "", a.reference ?? "") < (b.principal ?? "", b.reference ?? "")
+        }
+        switch (a.record, b.record) {
+        case (let p?, let q?): return p < q
+        case (nil, .some): return true
+        default: return false
+        }
     }
 }
 
