@@ -3,6 +3,7 @@
 // never touches libxml2's encoding handlers (whose layout is all that depends on this), so leave ICU out.
 #undef LIBXML_ICU_ENABLED
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlschemas.h>

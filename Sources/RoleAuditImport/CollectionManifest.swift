@@ -172,7 +172,7 @@ public struct CollectionManifest: Codable, Sendable, Equatable {
 
     /// Reads a manifest; a syntax error gets its line and column, a wrong shape names the member.
     public static func read(_ path: String) throws -> CollectionManifest {
-        let file = try InputFile.read(path)
+        let file = try InputFile.read(path, maxSize: ImportOptions.defaultMaxFileSize)
         var reader = JSONReader(bytes: file.buffer, file: path)
         _ = try reader.readValue()
         try reader.expectEnd()
@@ -310,8 +310,10 @@ extension CollectionManifest {
         URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
+    /// Read as the import reads exports: a regular file only (a FIFO listed here would block the
+    /// read forever), no larger than the default limit.
     static func sha256(ofFile path: String) -> String? {
-        FileManager.default.contents(atPath: path).map(sha256)
+        (try? InputFile.read(path, maxSize: ImportOptions.defaultMaxFileSize))?.sha256
     }
 
     /// Lower-case hex SHA-256, as the manifest records files (and `collect` signs Cortex requests).

@@ -19,9 +19,14 @@ final class SnapshotBuilder {
     private var principalList: [Principal] = []
     private var principalIndex: [PlatformKey: Int] = [:]
     private var grantPrincipal: [Int32] = []
-    private var roles: [String: RoleDefinition] = [:]
-    private var groups: [String: Group] = [:]
+    private var roles: [String: RoleParts] = [:]
+    private var groups: [String: GroupParts] = [:]
     private var grants: [Grant] = []
+    /// Per grant: whether its source says what its endpoint scope is (false: the source carries no
+    /// scope, as get_roles' user lists do, so another file's scope for the same grant is no conflict).
+    private var scopeStated: [Bool] = []
+    /// Lists that come whole (never paged): kind and scope to the files that held one.
+    private var wholeLists: [ListScope: [String]] = [:]
     private var sources: [SourceFile] = []
     private var coverage: Set<CoverageIssue> = []
     private var strings: [String: String] = [:]
@@ -33,8 +38,9 @@ final class SnapshotBuilder {
     private var groupsNamedByRoles: [(tenant: String, group: String, role: String, provenance: Provenance)] = []
     private var groupRoleIDs: [(tenant: String, group: String, roleID: String, file: String)] = []
 
-    // Huntress: pages of each list, and which accounts had their organization list exported.
-    private var pages: [String: (count: Int, pending: [String])] = [:]
+    // Huntress: pages of each list (file and next_page_token), and which accounts had their
+    // organization list exported.
+    private var pages: [String: [(file: String, next: String?)]] = [:]
     private var listedOrganizations: [String: Set<String>] = [:]
     private var huntressAccountsSeen: Set<String> = []
     /// Organizations placed under more than one account, with the accounts.
@@ -64,6 +70,7 @@ final class SnapshotBuilder {
         principalList.reserveCapacity(expected)
         grants.reserveCapacity(grants.count + expected)
         grantPrincipal.reserveCapacity(grants.count + expected)
+        scopeStated.reserveCapacity(grants.count + expected)
     }
 
     func add(source: SourceFile) { sources.append(source) }
@@ -150,7 +157,8 @@ final class SnapshotBuilder {
         principalList[i] = merged
     }
 
-    func add(grant: Grant, roleInterned: Bool = false) {
+    /// `scopeStated`: false when the source cannot say a grant's scope (see `scopeStated`).
+    func add(grant: Grant, roleInterned: Bool = false, scopeStated stated: Bool = true) {
         var g = grant
         if !roleInterned { g.role = intern(g.role) }
         let index = lastPrincipal >= 0 && principalList[lastPrincipal].key == g.principal && principalList[lastPrincipal].platform == g.platform
@@ -159,37 +167,92 @@ final class SnapshotBuilder {
         g.principal = principalList[index].key
         grants.append(g)
         grantPrincipal.append(Int32(index))
+        scopeStated.append(stated)
+    }
+
+    /// A role definition as the records give it, gathered in sets: repeated records of one role
+    /// (one per file, per page, per users-table row) cost one insertion each, not a sort.
+    /// A role read from one record keeps its lists as exported; one merged from several has them sorted.
+    private struct RoleParts {
+        var role: RoleDefinition
+        var permissions: Set<String>
+        var merged = false
+        var built: RoleDefinition {
+            var r = role
+            if merged { r.permissions = permissions.sorted() }
+            return r
+        }
+    }
+
+    private struct GroupParts {
+        var group: Group
+        var roles: Set<String>
+        var members: Set<String>
+        var idpGroups: Set<String>
+        var nestedGroups: Set<String>
+        var merged = false
+        init(_ g: Group) {
+            group = g
+            roles = Set(g.roles)
+            members = Set(g.members)
+            idpGroups = Set(g.idpGroups)
+            nestedGroups = Set(g.nestedGroups)
+        }
+        var built: Group {
+            var g = group
+            if merged {
+                (g.roles, g.members, g.idpGroups, g.nestedGroups) = (roles.sorted(), members.sorted(), idpGroups.sorted(), nestedGroups.sorted())
+            }
+            return g
+        }
     }
 
     func add(role: RoleDefinition) {
         let key = "\(role.platform.rawValue)|\(role.tenant ?? "")|\(role.name.lowercased())"
         if let id = role.id, let tenant = role.tenant { roleNamesByID["\(tenant)|\(id)"] = role.name }
         guard var old = roles[key] else {
-            roles[key] = role
+            roles[key] = RoleParts(role: role, permissions: Set(role.permissions))
             return
         }
-        old.id = minimum(old.id, role.id)
-        old.isCustom = old.isCustom ?? role.isCustom
-        old.permissions = Array(Set(old.permissions + role.permissions)).sorted()
-        old.description = minimum(old.description, role.description)
-        old.provenance = min(old.provenance, role.provenance)
+        roles[key] = nil  // unique while changed: no copy of the sets
+        old.merged = true
+        old.role.id = minimum(old.role.id, role.id)
+        old.role.isCustom = old.role.isCustom ?? role.isCustom
+        old.permissions.formUnion(role.permissions)
+        old.role.description = minimum(old.role.description, role.description)
+        old.role.provenance = min(old.role.provenance, role.provenance)
         roles[key] = old
     }
 
     func add(group: Group) {
         let key = "\(group.tenant)|\(group.name.lowercased())"
         guard var old = groups[key] else {
-            groups[key] = group
+            groups[key] = GroupParts(group)
             return
         }
-        old.id = minimum(old.id, group.id)
-        old.roles = Array(Set(old.roles + group.roles)).sorted()
-        old.members = Array(Set(old.members + group.members)).sorted()
-        old.idpGroups = Array(Set(old.idpGroups + group.idpGroups)).sorted()
-        old.nestedGroups = Array(Set(old.nestedGroups + group.nestedGroups)).sorted()
-        old.type = minimum(old.type, group.type)
-        old.provenance = min(old.provenance, group.provenance)
+        groups[key] = nil  // unique while changed: no copy of the sets
+        old.merged = true
+        old.group.id = minimum(old.group.id, group.id)
+        old.roles.formUnion(group.roles)
+        old.members.formUnion(group.members)
+        old.idpGroups.formUnion(group.idpGroups)
+        old.nestedGroups.formUnion(group.nestedGroups)
+        old.group.type = minimum(old.group.type, group.type)
+        old.group.provenance = min(old.group.provenance, group.provenance)
         groups[key] = old
+    }
+
+    /// A list of `kind` that an API returns whole (a Cortex tenant's users, roles or user groups):
+    /// two for one scope cannot be pages of one list, so they are two scopes in one folder, or
+    /// two exports of one.
+    func exported(list kind: String, scope: String, file: String) {
+        wholeLists[ListScope(kind: kind, scope: scope), default: []].append(file)
+    }
+
+    private struct ListScope: Hashable, Comparable {
+        let kind: String
+        let scope: String
+        static func < (a: ListScope, b: ListScope) -> Bool { (a.kind, a.scope) < (b.kind, b.scope) }
     }
 
     func group(roleID: String, ofGroup group: String, tenant: String, file: String) {
@@ -209,20 +272,20 @@ final class SnapshotBuilder {
     }
 
     /// One page of a Huntress list: `list` names the list and its account; `next` is its next_page_token.
-    func page(of list: String, next: String?) {
-        var entry = pages[list] ?? (0, [])
-        entry.count += 1
-        if let next, !next.isEmpty { entry.pending.append(next) }
-        pages[list] = entry
+    func page(of list: String, file: String, next: String?) {
+        pages[list, default: []].append((file, next.flatMap { $0.isEmpty ? nil : $0 }))
     }
 
     // MARK: build
 
-    func build() -> Snapshot {
+    /// Throws when the inputs contradict each other (two lists of one kind and scope, two files
+    /// that give one grant different scopes).
+    func build() throws -> Snapshot {
+        try checkLists()
+        try checkPagination()
         resolveGroupRoles()
         expandGroupGrants()
         applyScopes()
-        checkPagination()
         checkOrganizations()
         for account in huntressAccountsSeen.sorted() {
             coverage.insert(CoverageIssue(
@@ -247,22 +310,26 @@ final class SnapshotBuilder {
         // The lookup tables are done with: free them before the sort, the peak of the import.
         principalIndex = [:]
         strings = [:]
-        sortUniqueGrants(rank: rank)
+        try sortUniqueGrants(rank: rank)
         grantPrincipal = []
+        scopeStated = []
         principalList = sortedPrincipals.map { principalList[$0] }
         return Snapshot(
             accounts: accounts.keys.sorted().compactMap { accounts[$0] },
             organizations: organizations.keys.sorted().compactMap { organizations[$0] },
             principals: principalList,
-            groups: groups.values.sorted { ($0.tenant, $0.name) < ($1.tenant, $1.name) },
-            roles: roles.values.sorted { ($0.platform, $0.tenant ?? "", $0.name) < ($1.platform, $1.tenant ?? "", $1.name) },
+            groups: groups.values.map(\.built).sorted { ($0.tenant, $0.name) < ($1.tenant, $1.name) },
+            roles: roles.values.map(\.built).sorted { ($0.platform, $0.tenant ?? "", $0.name) < ($1.platform, $1.tenant ?? "", $1.name) },
             grants: grants,
             sources: sources.sorted { $0.path < $1.path },
             coverage: coverage.sorted())
     }
 
-    /// Puts the grants in a deterministic order and drops repeats.
-    private func sortUniqueGrants(rank: [Int32]) {
+    /// Puts the grants in a deterministic order and makes one grant of each assignment: the same
+    /// (principal, role, place, path) seen in several records or files is one grant, with the
+    /// scope a source states and every record that gave it (`alsoIn`). Two sources that state
+    /// different scopes for it contradict each other: a located error.
+    private func sortUniqueGrants(rank: [Int32]) throws {
         let order: [Int] = grants.withUnsafeBufferPointer { g in
             grantPrincipal.withUnsafeBufferPointer { p in
                 rank.withUnsafeBufferPointer { r in
@@ -281,23 +348,47 @@ final class SnapshotBuilder {
         // against 305 ms for 100,000 memberships).
         var unique: [Grant] = []
         unique.reserveCapacity(grants.count)
+        var stated: [Bool] = []
         var runStart = 0
         for i in order {
             let g = grants[i]
             // Repeats sort next to each other (same prefix of the order): only this run is searched.
             if let last = unique.last, !samePrefix(last, g) { runStart = unique.count }
-            if unique[runStart...].contains(where: { sameGrant($0, g) }) { continue }
-            unique.append(g)
+            guard let j = unique[runStart...].firstIndex(where: { $0.path == g.path && samePrefix($0, g) }) else {
+                unique.append(g)
+                stated.append(scopeStated[i])
+                continue
+            }
+            if unique[j].scope != g.scope {
+                if stated[j] && scopeStated[i] { throw scopeConflict(unique[j], g) }
+                if scopeStated[i] {
+                    unique[j].scope = g.scope
+                    stated[j] = true
+                }
+            }
+            if g.provenance != unique[j].provenance, !unique[j].alsoIn.contains(g.provenance) { unique[j].alsoIn.append(g.provenance) }
+            unique[j].otherPaths = max(unique[j].otherPaths, g.otherPaths)
         }
         grants = unique
+    }
+
+    private func scopeConflict(_ a: Grant, _ b: Grant) -> ImportError {
+        func describe(_ s: Scope?) -> String {
+            guard let s, !s.isEmpty else { return "no scope (the whole tenant)" }
+            return s.areas.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.map(ErrorText.quote).joined(separator: ", "))" }.joined(separator: "; ")
+        }
+        return .conflict(
+            files: [a.provenance.description, b.provenance.description],
+            problem: "these records give \(ErrorText.quote(a.principal)) the role \(ErrorText.quote(a.role)) in \(a.level.rawValue) \(ErrorText.quote(a.target)) with different endpoint scopes (\(describe(a.scope)) against \(describe(b.scope)))",
+            advice: "export the files at one time, or leave out the stale one")
     }
 
     private func resolveGroupRoles() {
         for link in groupRoleIDs {
             let key = "\(link.tenant)|\(link.group.lowercased())"
-            if let name = roleNamesByID["\(link.tenant)|\(link.roleID)"], var group = groups[key] {
-                group.roles = Array(Set(group.roles + [name])).sorted()
-                groups[key] = group
+            if let name = roleNamesByID["\(link.tenant)|\(link.roleID)"], groups[key] != nil {
+                groups[key]?.roles.insert(name)
+                groups[key]?.merged = true
             } else {
                 coverage.insert(CoverageIssue(
                     kind: .undefinedRole, platform: .cortexXDR, scope: link.tenant, file: link.file,
@@ -307,9 +398,9 @@ final class SnapshotBuilder {
         }
         for link in groupsNamedByRoles {
             let key = "\(link.tenant)|\(link.group.lowercased())"
-            if var group = groups[key] {
-                group.roles = Array(Set(group.roles + [link.role])).sorted()
-                groups[key] = group
+            if groups[key] != nil {
+                groups[key]?.roles.insert(link.role)
+                groups[key]?.merged = true
             } else {
                 coverage.insert(CoverageIssue(
                     kind: .undefinedGroup, platform: .cortexXDR, scope: link.tenant, file: link.provenance.file,
@@ -320,64 +411,66 @@ final class SnapshotBuilder {
     }
 
     /// Effective Cortex access: every group a user is in, directly or through nested groups, gives
-    /// the user that group's roles.
+    /// the user that group's roles: one grant per user, role and tenant, through the nearest group
+    /// that gives it, with the number of the user's other groups that give it too (see
+    /// `GroupResolution`). Cycles of nested groups are reported.
     private func expandGroupGrants() {
-        var members: [String: Set<String>] = [:]
-        var memberProvenance: [String: Provenance] = [:]
-        for (key, g) in groups {
-            for m in g.members {
-                let k = "\(key)|\(m.lowercased())"
-                members[key, default: []].insert(m.lowercased())
-                memberProvenance[k] = g.provenance
+        let keys = groups.keys.sorted()
+        var index: [String: Int32] = [:]
+        index.reserveCapacity(keys.count)
+        for (i, k) in keys.enumerated() { index[k] = Int32(i) }
+        var members = [[String: Provenance]](repeating: [:], count: keys.count)
+        var parents = [[Int32]](repeating: [], count: keys.count)
+        for (i, k) in keys.enumerated() {
+            guard let g = groups[k] else { continue }
+            for m in g.members { members[i][m.lowercased()] = g.group.provenance }
+            for nested in g.nestedGroups.sorted() {
+                guard let child = index["\(g.group.tenant)|\(nested.lowercased())"] else {
+                    coverage.insert(CoverageIssue(
+                        kind: .undefinedGroup, platform: .cortexXDR, scope: g.group.tenant, file: g.group.provenance.file,
+                        detail: "group '\(g.group.name)' nests group '\(nested)', which was not exported", reference: "group \(nested)",
+                        record: g.group.provenance))
+                    continue
+                }
+                parents[Int(child)].append(Int32(i))
             }
         }
         for c in claimedGroups {
-            let key = "\(c.tenant)|\(c.group.lowercased())"
-            guard groups[key] != nil else {
+            guard let i = index["\(c.tenant)|\(c.group.lowercased())"].map(Int.init) else {
                 coverage.insert(CoverageIssue(
                     kind: .undefinedGroup, platform: .cortexXDR, scope: c.tenant, file: c.provenance.file,
                     detail: "user '\(c.principal)' is in group '\(c.group)', which was not exported: the roles it gives are unknown",
                     principal: c.principal, reference: "group \(c.group)", record: c.provenance))
                 continue
             }
-            members[key, default: []].insert(c.principal)
-            let k = "\(key)|\(c.principal)"
-            memberProvenance[k] = min(memberProvenance[k] ?? c.provenance, c.provenance)
+            members[i][c.principal] = min(members[i][c.principal] ?? c.provenance, c.provenance)
         }
-        // parents[child group] = groups that list it under nested_groups.
-        var parents: [String: [String]] = [:]
-        for (key, g) in groups {
-            for nested in g.nestedGroups {
-                let child = "\(g.tenant)|\(nested.lowercased())"
-                if groups[child] == nil {
-                    coverage.insert(CoverageIssue(
-                        kind: .undefinedGroup, platform: .cortexXDR, scope: g.tenant, file: g.provenance.file,
-                        detail: "group '\(g.name)' nests group '\(nested)', which was not exported", reference: "group \(nested)",
-                        record: g.provenance))
-                }
-                parents[child, default: []].append(key)
-            }
+        let roleNames = Set(groups.values.flatMap(\.roles)).sorted()
+        var roleID: [String: Int32] = [:]
+        for (i, r) in roleNames.enumerated() { roleID[r] = Int32(i) }
+        let resolution = GroupResolution(
+            groups: keys.enumerated().map { i, k in
+                let g = groups[k]
+                return GroupResolution.Group(
+                    name: g?.group.name ?? k, tenant: g?.group.tenant ?? "", file: g?.group.provenance.file ?? "",
+                    roles: (g?.roles ?? []).compactMap { roleID[$0] }.sorted(), parents: Array(Set(parents[i])).sorted(),
+                    members: members[i])
+            },
+            roleNames: roleNames)
+        let (grants, cycles) = resolution.resolve()
+        for g in grants {
+            let principal = add(principal: Principal(platform: .cortexXDR, key: g.user, email: g.user))
+            add(grant: Grant(
+                platform: .cortexXDR, principal: principal, role: g.role, level: .tenant, target: g.tenant,
+                path: .group(name: g.giver, chain: g.chain), provenance: g.provenance, otherPaths: g.otherGroups),
+                scopeStated: false)
         }
-        for (key, users) in members {
-            guard let direct = groups[key] else { continue }
-            // Walk up through every group this one is nested in; `chain` records the way.
-            var queue: [(String, [String])] = [(key, [direct.name])]
-            var visited: Set<String> = [key]
-            while let (current, chain) = queue.popLast() {
-                guard let g = groups[current] else { continue }
-                for user in users {
-                    let principal = add(principal: Principal(platform: .cortexXDR, key: user, email: user))
-                    let provenance = memberProvenance["\(key)|\(user)"] ?? g.provenance
-                    for role in g.roles {
-                        add(grant: Grant(
-                            platform: .cortexXDR, principal: principal, role: role, level: .tenant, target: g.tenant,
-                            path: .group(name: g.name, chain: chain), provenance: provenance))
-                    }
-                }
-                for parent in parents[current] ?? [] where visited.insert(parent).inserted {
-                    queue.append((parent, chain + [groups[parent]?.name ?? parent]))
-                }
-            }
+        for cycle in cycles {
+            let named = cycle.map { resolution.groups[Int($0)] }.sorted { $0.name < $1.name }
+            let shown = named.prefix(5).map { "'\($0.name)'" }.joined(separator: ", ") + (named.count > 5 ? " and \(named.count - 5) more" : "")
+            coverage.insert(CoverageIssue(
+                kind: .groupCycle, platform: .cortexXDR, scope: named.first?.tenant, file: named.first?.file,
+                detail: "\(named.count) group(s) nest each other in a cycle (\(shown)): each of their members gets the roles of all of them"))
         }
     }
 
@@ -385,20 +478,50 @@ final class SnapshotBuilder {
         guard !scopes.isEmpty else { return }
         var byEntity: [String: Scope] = [:]
         for s in scopes { byEntity["\(s.tenant)|\(s.isGroup ? "group" : "user")|\(s.entity)"] = s.scope }
-        for i in grants.indices where grants[i].platform == .cortexXDR && grants[i].scope == nil {
+        for i in grants.indices where grants[i].platform == .cortexXDR && grants[i].scope == nil && !scopeStated[i] {
             let g = grants[i]
             let user = byEntity["\(g.target)|user|\(g.principal)"]
             let group = g.path.groupName.flatMap { byEntity["\(g.target)|group|\($0.lowercased())"] }
-            grants[i].scope = user ?? group
+            if let scope = user ?? group {
+                grants[i].scope = scope
+                scopeStated[i] = true
+            }
         }
     }
 
-    private func checkPagination() {
-        for (list, entry) in pages where entry.pending.count >= entry.count {
-            let missing = entry.pending.count - entry.count + 1
+    /// Two lists that an API returns whole, of one kind for one scope.
+    private func checkLists() throws {
+        for (list, files) in wholeLists.sorted(by: { $0.key < $1.key }) where files.count > 1 {
+            throw ImportError.conflict(
+                files: files.sorted(),
+                problem: "\(files.count) \(list.kind)s for tenant '\(list.scope)': its API returns the whole list in one reply, so these are the lists of \(files.count) tenants (or \(files.count) exports of one)",
+                advice: "put each tenant's exports in a folder of its own, or name the tenant in a roleaudit-source.json beside them")
+        }
+    }
+
+    /// Pages of one Huntress list: a page pointing at a page that was not supplied is a gap; two
+    /// last pages, or two pages pointing at one next page, are two exports of the list.
+    private func checkPagination() throws {
+        for (list, entries) in pages.sorted(by: { $0.key < $1.key }) {
+            let last = entries.filter { $0.next == nil }.map(\.file).sorted()
+            if last.count > 1 {
+                throw ImportError.conflict(
+                    files: last, problem: "these are each the last page (next_page_token null) of the \(list), and one list has one last page",
+                    advice: "they are exports of the list from different times: keep the pages of one export")
+            }
+            let byNext = Dictionary(grouping: entries.filter { $0.next != nil }, by: { $0.next ?? "" })
+            if let (token, same) = byNext.sorted(by: { $0.key < $1.key }).first(where: { $0.value.count > 1 }) {
+                throw ImportError.conflict(
+                    files: same.map(\.file).sorted(),
+                    problem: "these pages of the \(list) all point at the next page \(ErrorText.quote(token)), and in one list only one page does",
+                    advice: "they are exports of the list from different times (or copies of one page): keep the pages of one export")
+            }
+            let pending = entries.compactMap(\.next)
+            guard pending.count >= entries.count else { continue }
+            let missing = pending.count - entries.count + 1
             coverage.insert(CoverageIssue(
                 kind: .missingPage, platform: .huntress, scope: list,
-                detail: "\(entry.count) page(s) of \(list) were supplied and \(entry.pending.count) of them point at a next page (next_page_token \(entry.pending.sorted().map { "'\($0)'" }.joined(separator: ", "))): at least \(missing) page(s) are missing"))
+                detail: "\(entries.count) page(s) of \(list) were supplied and \(pending.count) of them point at a next page (next_page_token \(pending.sorted().map { "'\($0)'" }.joined(separator: ", "))): at least \(missing) page(s) are missing"))
         }
     }
 
@@ -434,11 +557,6 @@ final class SnapshotBuilder {
 private func samePrefix(_ a: Grant, _ b: Grant) -> Bool {
     a.platform == b.platform && a.principal == b.principal && a.level == b.level && a.target == b.target && a.role == b.role
         && a.path.groupName == b.path.groupName
-}
-
-/// The same grant, provenance aside.
-private func sameGrant(_ a: Grant, _ b: Grant) -> Bool {
-    samePrefix(a, b) && a.path == b.path && a.scope == b.scope
 }
 
 private func grantOrder(_ a: Grant, _ b: Grant) -> Bool {

@@ -55,4 +55,11 @@ extension RoleAudit {
         default: (2, "\(error)")
         }
     }
+
+    /// The message of `failure` as lines: several import errors are one line each.
+    public static func failureLines(_ error: any Error) -> (code: Int32, lines: [String]) {
+        let (code, message) = failure(error)
+        if let e = error as? ImportError { return (code, e.lines) }
+        return (code, [message])
+    }
 }

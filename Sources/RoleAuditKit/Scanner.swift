@@ -20,6 +20,9 @@ public struct ScanOptions: Sendable {
     public var baselinePath: String?
     /// SQLite history to record the scan in and compare it with.
     public var historyPath: String?
+    /// A larger export file is refused before it is read (`--max-file-size`).
+    public var maxFileSize = ScanOptions.defaultMaxFileSize
+    public static let defaultMaxFileSize = ImportOptions.defaultMaxFileSize
 
     public init(paths: [String], now: Date) {
         self.paths = paths
@@ -47,7 +50,7 @@ public enum Scanner {
         let (catalog, policy) = try configuration(options)
         let baseline = try options.baselinePath.map(loadBaseline)
         let history = try options.historyPath.map(History.open)
-        var result = try evaluate(options.paths, catalog, policy, now: options.now)
+        var result = try evaluate(options.paths, catalog, policy, now: options.now, maxFileSize: options.maxFileSize)
         if let baseline, let path = options.baselinePath { result = RuleEngine.apply(baseline, source: path, to: result) }
         guard let history else { return try finish(result, options: options, extra: []) }
         // History last: recorded once every report is in place, so a scan whose reports could not
@@ -63,8 +66,11 @@ public enum Scanner {
     }
 
     /// Import the exports and run the rules.
-    static func evaluate(_ paths: [String], _ catalog: RoleCatalog, _ policy: Policy, now: Date) throws -> ScanResult {
-        RuleEngine.scan(snapshot: try Importer.load(paths), catalog: catalog, policy: policy, now: now)
+    static func evaluate(
+        _ paths: [String], _ catalog: RoleCatalog, _ policy: Policy, now: Date, maxFileSize: Int = ImportOptions.defaultMaxFileSize
+    ) throws -> ScanResult {
+        let snapshot = try Importer.load(paths, options: ImportOptions(maxFileSize: maxFileSize))
+        return RuleEngine.scan(snapshot: snapshot, catalog: catalog, policy: policy, now: now)
     }
 
     /// Writes the reports (and the `extra` writers' files) and decides the exit code.
@@ -120,7 +126,7 @@ public enum Scanner {
     /// `roleaudit baseline`: the current open findings, by fingerprint, sorted and pretty-printed.
     public static func baseline(_ options: ScanOptions, to path: String) throws -> (baseline: Baseline, exitCode: Int32) {
         let (catalog, policy) = try configuration(options)
-        let result = try evaluate(options.paths, catalog, policy, now: options.now)
+        let result = try evaluate(options.paths, catalog, policy, now: options.now, maxFileSize: options.maxFileSize)
         let snapshot = result.snapshot
         let baseline = Baseline(findings: result.findings, generatedAt: options.now.iso8601)
         do { try BaselineFileWriter.write(baseline, to: path) } catch let e as OutputError { throw KitError.cannotWrite(e) }

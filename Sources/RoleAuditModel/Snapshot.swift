@@ -266,11 +266,20 @@ public struct Grant: Codable, Sendable, Hashable {
     /// When the vendor says the grant was made (Huntress membership `created_at`), if it says.
     public var createdAt: Date?
     public var provenance: Provenance
+    /// Other records that give this same grant (one assignment seen in several files, such as a
+    /// Cortex user's record and its role's user list), in order. Never part of a fingerprint.
+    public var alsoIn: [Provenance] = []
+    /// Through groups: how many other groups the principal is in that give this role here too.
+    /// `path` is the shortest way; the others are counted, not kept as grants of their own.
+    public var otherPaths = 0
 
     public init(
         platform: Platform, principal: String, role: String, level: Level, target: String,
-        path: GrantPath = .direct, scope: Scope? = nil, createdAt: Date? = nil, provenance: Provenance
+        path: GrantPath = .direct, scope: Scope? = nil, createdAt: Date? = nil, provenance: Provenance,
+        alsoIn: [Provenance] = [], otherPaths: Int = 0
     ) {
+        self.alsoIn = alsoIn
+        self.otherPaths = otherPaths
         self.platform = platform
         self.principal = principal
         self.role = role

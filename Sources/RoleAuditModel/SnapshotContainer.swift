@@ -41,6 +41,11 @@ public struct CoverageIssue: Codable, Sendable, Hashable, Comparable {
         case foreignOrganization = "foreign-organization"
         /// The export carries no data for a check (Huntress has no last login): informational.
         case dataNotExported = "data-not-exported"
+        /// Cortex user groups nested in each other in a cycle. Their members' access is computed
+        /// (each gets the roles of every group in it), so the input stays complete.
+        case groupCycle = "group-cycle"
+        /// A FIFO, socket or device among the inputs: not read, so the input is incomplete.
+        case skippedFile = "skipped-file"
         /// `roleaudit collect` marked a scope incomplete or was interrupted (`roleaudit-collection.json`).
         case collectionIncomplete = "collection-incomplete"
         /// A file the collection manifest lists is not there.
@@ -80,11 +85,22 @@ public struct CoverageIssue: Codable, Sendable, Hashable, Comparable {
     }
 
     /// Gaps make the input incomplete; inconsistencies and data the vendor never exports do not.
-    public var makesInputIncomplete: Bool { kind != .dataNotExported && kind != .foreignOrganization }
+    public var makesInputIncomplete: Bool { ![.dataNotExported, .foreignOrganization, .groupCycle].contains(kind) }
 
     public static func < (a: CoverageIssue, b: CoverageIssue) -> Bool {
-        (a.kind.rawValue, a.platform?.rawValue ?? "", a.scope ?? "", a.file ?? "", a.detail)
-            < (b.kind.rawValue, b.platform?.rawValue ?? "", b.scope ?? "", b.file ?? "", b.detail)
+        let x = (a.kind.rawValue, a.platform?.rawValue ?? "", a.scope ?? "", a.file ?? "", a.detail)
+        let y = (b.kind.rawValue, b.platform?.rawValue ?? "", b.scope ?? "", b.file ?? "", b.detail)
+        if x != y { return x < y }
+        // Alike but for who or which record (one user in several records of an export): ordered by
+        // those too, or their order would be whatever order a set happens to iterate in.
+        if (a.principal ?? "", a.reference ?? "") != (b.principal ?? "", b.reference ?? "") {
+            return (a.principal ?? "", a.reference ?? "") < (b.principal ?? "", b.reference ?? "")
+        }
+        switch (a.record, b.record) {
+        case (let p?, let q?): return p < q
+        case (nil, .some): return true
+        default: return false
+        }
     }
 }
 

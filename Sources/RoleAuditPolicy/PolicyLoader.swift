@@ -12,7 +12,9 @@ public struct PolicyError: Error, Equatable, CustomStringConvertible {
     public let found: String
 
     public var description: String {
-        "\(file)\(line.map { ":\($0)" } ?? ""): \(key.isEmpty ? "" : "'\(key)': ")expected \(expected), found \(found)"
+        let text = "\(file)\(line.map { ":\($0)" } ?? ""): \(key.isEmpty ? "" : "'\(key)': ")expected \(expected), found \(found)"
+        // Bounded, whatever the file holds (keys and values are cut where they are quoted).
+        return text.count > 1000 ? String(text.prefix(999)) + "…" : text
     }
 }
 
@@ -49,6 +51,7 @@ public struct PolicyLoader {
         }
         var p = Policy()
         guard let root else { return p }
+        try PolicyLoader.checkExpansion(root, bytes: text.utf8.count, file: file)
         let r = Reader(file: file)
         let top = try r.mapping(root, "")
         try r.allow(top, ["version", "rules", "thresholds", "msp_domains", "org_domains", "customers", "ceilings",
@@ -63,7 +66,7 @@ public struct PolicyLoader {
             for (id, value) in try r.entries(rules, "rules") {
                 let key = "rules.\(id.string ?? "")"
                 guard let rule = id.string, knownRules.contains(rule) else {
-                    throw PolicyError(file: file, line: id.mark?.line, key: key, expected: "a rule id (roleaudit rules lists them)", found: "'\(id.string ?? "")'")
+                    throw PolicyError(file: file, line: id.mark?.line, key: key, expected: "a rule id (roleaudit rules lists them)", found: "'\(Reader.cut(id.string ?? ""))'")
                 }
                 var setting = Policy.RuleSetting()
                 if let flag = value.scalar?.string, ["on", "off", "true", "false", "enabled", "disabled"].contains(flag) {
@@ -106,7 +109,7 @@ public struct PolicyLoader {
                 }
                 let tierName = try r.string(tier, key + ".max_tier")
                 guard let maxTier = RiskTier(rawValue: tierName), maxTier != .privileged else {
-                    throw PolicyError(file: file, line: tier.mark?.line, key: key + ".max_tier", expected: "read or write", found: "'\(tierName)'")
+                    throw PolicyError(file: file, line: tier.mark?.line, key: key + ".max_tier", expected: "read or write", found: "'\(Reader.cut(tierName))'")
                 }
                 var domains: [String] = []
                 var external = false
@@ -171,11 +174,11 @@ public struct PolicyLoader {
                 }
                 let id = try required("id")
                 guard ids.insert(id).inserted else {
-                    throw PolicyError(file: file, line: m["id"]?.mark?.line, key: key + ".id", expected: "a unique waiver id", found: "'\(id)' again")
+                    throw PolicyError(file: file, line: m["id"]?.mark?.line, key: key + ".id", expected: "a unique waiver id", found: "'\(Reader.cut(id))' again")
                 }
                 let rule = try required("rule")
                 guard knownRules.contains(rule) || p.conflicts.contains(where: { $0.id == rule }) else {
-                    throw PolicyError(file: file, line: m["rule"]?.mark?.line, key: key + ".rule", expected: "a rule id", found: "'\(rule)'")
+                    throw PolicyError(file: file, line: m["rule"]?.mark?.line, key: key + ".rule", expected: "a rule id", found: "'\(Reader.cut(rule))'")
                 }
                 guard let matchNode = m["match"] else {
                     throw PolicyError(file: file, line: item.mark?.line, key: key + ".match", expected: "principal, organization and/or tenant", found: "nothing")
@@ -187,7 +190,7 @@ public struct PolicyLoader {
                 }
                 let expiresText = try required("expires")
                 guard let expires = PolicyLoader.day(expiresText) else {
-                    throw PolicyError(file: file, line: m["expires"]?.mark?.line, key: key + ".expires", expected: "a date YYYY-MM-DD", found: "'\(expiresText)'")
+                    throw PolicyError(file: file, line: m["expires"]?.mark?.line, key: key + ".expires", expected: "a date YYYY-MM-DD", found: "'\(Reader.cut(expiresText))'")
                 }
                 p.waivers.append(Policy.Waiver(
                     id: id, rule: rule, principal: try match["principal"].map { try r.string($0, key + ".match.principal").lowercased() },
@@ -206,9 +209,38 @@ public struct PolicyLoader {
         return try items.map { item in
             let id = CapabilityID(try r.string(item, key))
             guard knownCapabilities.contains(id) else {
-                throw PolicyError(file: r.file, line: item.mark?.line, key: key, expected: "a capability id (roleaudit catalog lists them)", found: "'\(id)'")
+                throw PolicyError(file: r.file, line: item.mark?.line, key: key, expected: "a capability id (roleaudit catalog lists them)", found: "'\(Reader.cut(id.rawValue))'")
             }
             return id
+        }
+    }
+
+    /// YAML anchors and aliases (`&caps` ... `*caps`) let a policy repeat a part by reference: a
+    /// few hundred kilobytes can stand for millions of entries, each of which the checks below
+    /// would visit. A policy may expand to at most twice its size in bytes (plus 10,000) values;
+    /// without aliases it never comes near that. The count stops at the limit, so refusing costs
+    /// no more than reading an honest policy.
+    static func checkExpansion(_ root: Node, bytes: Int, file: String) throws {
+        let limit = 2 * bytes + 10_000
+        var count = 0
+        var stack = [root]
+        while let node = stack.popLast() {
+            count += 1
+            guard count <= limit else {
+                throw PolicyError(
+                    file: file, line: node.mark?.line, key: "",
+                    expected: "a policy whose anchors and aliases (&name, *name) repeat little (at most \(limit) values once expanded)",
+                    found: "more than that: aliases repeat large parts of it; write the lists out, or refer to fewer of them")
+            }
+            switch node {
+            case .mapping(let m):
+                for (k, v) in m {
+                    stack.append(k)
+                    stack.append(v)
+                }
+            case .sequence(let items): stack.append(contentsOf: items)
+            case .scalar, .alias: break
+            }
         }
     }
 
@@ -247,12 +279,17 @@ private struct Reader {
     func fail(_ node: Node, _ key: String, _ expected: String) -> PolicyError {
         let found: String
         switch node {
-        case .scalar(let s): found = s.string.isEmpty ? "an empty value" : "'\(s.string)'"
+        case .scalar(let s): found = s.string.isEmpty ? "an empty value" : "'\(Reader.cut(s.string))'"
         case .mapping: found = "a mapping"
         case .sequence: found = "a list"
         case .alias: found = "an alias"
         }
         return PolicyError(file: file, line: node.mark?.line, key: key, expected: expected, found: found)
+    }
+
+    /// A value quoted in an error, cut to 80 characters.
+    static func cut(_ s: String) -> String {
+        s.utf8.count <= 80 ? s : String(String(decoding: s.utf8.prefix(320), as: UTF8.self).prefix(80)) + "…"
     }
 
     func mapping(_ node: Node, _ key: String) throws -> Node.Mapping {

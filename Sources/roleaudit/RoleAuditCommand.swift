@@ -43,12 +43,12 @@ extension ReportFormat {
     }
 }
 
-/// Prints a library error as one line and exits with the code PRODUCT.md gives it. The message
-/// quotes exports and paths: it goes through `Terminal.text`, so it stays one line and carries
-/// no escape sequence or CI command.
+/// Prints a library error and exits with the code PRODUCT.md gives it. The message quotes exports
+/// and paths: each of its lines (one, or one per file for several import errors) goes through
+/// `Terminal.text`, so that no value can break a line or carry an escape sequence or CI command.
 func fail(_ error: any Error) -> ExitCode {
-    let (code, message) = RoleAudit.failure(error)
-    printError("roleaudit: \(Terminal.text(message))")
+    let (code, lines) = RoleAudit.failureLines(error)
+    for (i, line) in lines.enumerated() { printError((i == 0 ? "roleaudit: " : "") + Terminal.text(line)) }
     return ExitCode(code)
 }
 

@@ -14,7 +14,31 @@ struct InputOptions: ParsableArguments {
     @Flag(name: .customLong("allow-incomplete"), help: "Do not fail when pages, groups or roles are missing from the input.")
     var allowIncomplete = false
 
-    func validate() throws { _ = try clock() }
+    @Option(
+        name: .customLong("max-file-size"),
+        help: "Refuse an export file larger than this: bytes, or with K, M or G (default 1G; a million Huntress memberships take about 280M).")
+    var maxFileSize: String?
+
+    func validate() throws {
+        _ = try clock()
+        _ = try fileSizeLimit()
+    }
+
+    /// `--max-file-size` in bytes.
+    func fileSizeLimit() throws -> Int {
+        guard let text = maxFileSize?.trimmingCharacters(in: .whitespaces) else { return ScanOptions.defaultMaxFileSize }
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
+        var digits = Substring(text)
+        var unit = 1
+        if let last = text.last?.uppercased().first, let u = units[last] {
+            unit = u
+            digits = digits.dropLast()
+        }
+        guard let n = Int(digits), n > 0, n <= Int.max / unit else {
+            throw ValidationError("--max-file-size takes a size in bytes, or with K, M or G (such as 2G), not '\(text)'")
+        }
+        return n * unit
+    }
 
     /// The scan's time. Reports print it with a four-digit year, so anything outside 1970 to 9999
     /// (`inf`, `1e300`, `-1e20` and `nan` parse as numbers) is a usage error, never a report
@@ -47,6 +71,7 @@ struct InputOptions: ParsableArguments {
         var options = ScanOptions(paths: paths, now: try clock())
         options.policyPath = policy
         options.allowIncomplete = allowIncomplete
+        options.maxFileSize = try fileSizeLimit()
         return options
     }
 }

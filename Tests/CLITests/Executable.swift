@@ -20,7 +20,14 @@ struct Executable {
         return dir
     }()
 
-    static var url: URL { productsDirectory.appendingPathComponent("roleaudit") }
+    /// The executable under test: `ROLEAUDIT_EXECUTABLE` when set (CI runs these tests against the
+    /// release build that way), else the one built beside the tests.
+    static var url: URL {
+        if let path = ProcessInfo.processInfo.environment["ROLEAUDIT_EXECUTABLE"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        return productsDirectory.appendingPathComponent("roleaudit")
+    }
 
     /// Runs `roleaudit ARGS` in `directory` and collects its output. Both pipes are drained while
     /// the process runs, so a large output cannot deadlock it.

@@ -52,7 +52,7 @@ enum HostileExport {
         // roleaudit_snapshot must come first: JSONSerialization sorts keys, and "accounts" would lead.
         let body = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted])
         var text = String(decoding: body, as: UTF8.self)
-        text = text.replacingOccurrences(of: "  \"roleaudit_snapshot\" : 1,\n", with: "").replacingOccurrences(of: "  \"roleaudit_snapshot\" : 1\n", with: "")
+        text = text.replacingOccurrences(of: "  \"roleaudit_snapshot\" : 1,\n", with: "").replacingOccurrences(of: ",\n  \"roleaudit_snapshot\" : 1\n", with: "\n")
         text = "{\n  \"roleaudit_snapshot\" : 1," + text.dropFirst()
         return Data(text.utf8)
     }

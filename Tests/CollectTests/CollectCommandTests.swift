@@ -133,7 +133,8 @@ import Testing
 
         let extra = dir.appendingPathComponent("huntress-7001/memberships-extra.json")
         let planted = #"{"id": 1, "permissions": "Admin", "account": {"id": 7001}, "organization": null, "user": {"id": 9, "email": "intruder@evil.example"}}"#
-        try Data(#"{"memberships": [\#(planted)], "pagination": {"next_page_token": null}}"#.utf8).write(to: extra)
+        // (Not a second last page of the list: the import refuses that on its own, naming both files.)
+        try Data(#"{"memberships": [\#(planted)], "pagination": {"next_page_token": "planted"}}"#.utf8).write(to: extra)
         (s, _, out) = try await Harness.scan([dir.path])
         #expect(s.status == 2)
         #expect(try String(contentsOf: out.appendingPathComponent("findings.json"), encoding: .utf8).contains("collected-file-unlisted"))

@@ -77,7 +77,7 @@ struct CortexCSV {
             throw ImportError.unrecognized(
                 file: context.path,
                 expected: "a Cortex users table (Email, Direct Role, Groups, ...) or role-import CSV (User email, Role Name)",
-                found: "a CSV with columns " + header.prefix(8).map { "\"\($0)\"" }.joined(separator: ", "))
+                found: "a CSV with columns " + header.prefix(8).map { ErrorText.quote($0) }.joined(separator: ", "))
         }
         let columns = Dictionary(header.enumerated().map { (CortexCSV.normalise($1), $0) }, uniquingKeysWith: { a, _ in a })
         var record = 0
@@ -106,6 +106,8 @@ struct CortexCSV {
             case .roleImport: try roleImport(fields, provenance)
             }
         }
+        // The console's table shows every user of the tenant: two are two tenants (or two saves).
+        if kind == .usersTable { context.builder.exported(list: "Cortex XDR users table (CSV)", scope: context.tenant, file: context.path) }
         return context.source(
             format: kind == .usersTable ? "cortex.csv.users" : "cortex.csv.role-import", platform: .cortexXDR,
             scope: context.tenant, records: record)
@@ -151,7 +153,7 @@ struct CortexCSV {
 
     private func user(_ row: Row, _ provenance: Provenance) throws {
         guard let email = row.value("email", "user email"), email.utf8.contains(UInt8(ascii: "@")) else {
-            throw row.error("Email", expected: "an email address", found: row.value("email", "user email").map { "\"\($0)\"" } ?? "an empty cell")
+            throw row.error("Email", expected: "an email address", found: row.value("email", "user email").map { ErrorText.quote($0) } ?? "an empty cell")
         }
         let b = context.builder
         let name = row.value("user name")
@@ -162,9 +164,10 @@ struct CortexCSV {
         let scopeNames = CortexCSV.list(row.value("scope")).filter { $0.lowercased() != "all" }
         let scope = scopeNames.isEmpty ? nil : Scope(areas: ["endpoints": scopeNames.sorted()])
         if let role = row.value("direct role", "direct xdr role", "role"), role != "-" {
+            // The Scope column shows only where scope-based access control is on.
             b.add(grant: Grant(
                 platform: .cortexXDR, principal: principal, role: role, level: .tenant, target: context.tenant, scope: scope,
-                provenance: provenance))
+                provenance: provenance), scopeStated: row.columns["scope"] != nil)
         }
         let groups = CortexCSV.list(row.value("groups"))
         let groupRoles = CortexCSV.list(row.value("group roles"))
@@ -180,14 +183,14 @@ struct CortexCSV {
             for role in groupRoles {
                 b.add(grant: Grant(
                     platform: .cortexXDR, principal: principal, role: role, level: .tenant, target: context.tenant,
-                    path: .group(name: groups.joined(separator: ", "), chain: groups), provenance: provenance))
+                    path: .group(name: groups.joined(separator: ", "), chain: groups), provenance: provenance), scopeStated: false)
             }
         }
     }
 
     private func roleImport(_ row: Row, _ provenance: Provenance) throws {
         guard let email = row.value("user email"), email.utf8.contains(UInt8(ascii: "@")) else {
-            throw row.error("User email", expected: "an email address", found: row.value("user email").map { "\"\($0)\"" } ?? "an empty cell")
+            throw row.error("User email", expected: "an email address", found: row.value("user email").map { ErrorText.quote($0) } ?? "an empty cell")
         }
         guard let role = row.value("role name") else {
             throw row.error("Role Name", expected: "a role name", found: "an empty cell")
@@ -195,13 +198,13 @@ struct CortexCSV {
         let accountColumn = columns(row).first { $0.hasPrefix("is an account role") }
         let flag = accountColumn.flatMap { row.value($0) }?.lowercased() ?? "false"
         guard ["true", "false", "yes", "no", "1", "0"].contains(flag) else {
-            throw row.error("Is an account role", expected: "TRUE or FALSE", found: "\"\(flag)\"")
+            throw row.error("Is an account role", expected: "TRUE or FALSE", found: ErrorText.quote(flag))
         }
         let account = ["true", "yes", "1"].contains(flag)
         let principal = context.builder.add(principal: Principal(platform: .cortexXDR, key: email.lowercased(), email: email))
         context.builder.add(grant: Grant(
             platform: .cortexXDR, principal: principal, role: role, level: account ? .account : .tenant,
-            target: context.tenant, provenance: provenance))
+            target: context.tenant, provenance: provenance), scopeStated: false)
     }
 
     private func columns(_ row: Row) -> [String] { Array(row.columns.keys) }
@@ -214,7 +217,7 @@ struct CortexCSV {
         if let date = Timestamps.parse(text) ?? CortexCSV.parseConsoleDate(text) { return .at(date) }
         throw row.error(
             "Last Login Time", expected: "a date such as \"2026-01-22 01:07:08\", \"Jan 22, 2026 01:07:08\" or \"Never\"",
-            found: "\"\(text)\"")
+            found: ErrorText.quote(text))
     }
 
     static func parseConsoleDate(_ text: String) -> Date? {

@@ -10,12 +10,25 @@ struct CortexReader {
 
     let context: ImportContext
     private(set) var shape: Shape?
-    private var family = "legacy"
+    /// `legacy` (replies in `reply`) or `iam` (the platform API's `data`).
+    var family = "legacy"
     private(set) var singleRecords = 0
 
     init(context: ImportContext) { self.context = context }
 
     var format: String { "cortex.\(family).\(shape?.rawValue ?? "empty")" }
+
+    /// The kind of list this reply is when its API returns the list whole (a tenant's users; and
+    /// in the platform API its roles and user groups): two of a kind for one tenant are refused.
+    /// nil for lists fetched by name in batches (legacy get_roles, get_user_group).
+    var listKind: String? {
+        switch (family, shape) {
+        case (_, .users): "Cortex XDR user list"
+        case ("iam", .roles): "Cortex XDR role list"
+        case ("iam", .groups): "Cortex XDR user-group list"
+        default: nil
+        }
+    }
     private var tenant: String { context.tenant }
     private var b: SnapshotBuilder { context.builder }
 
@@ -76,9 +89,11 @@ struct CortexReader {
             status: try e.string("status"), lastLogin: lastLogin, hidden: try e.bool("is_hidden") ?? e.bool("hidden"), source: provenance))
         let scope = try e.child("scope").flatMap { try CortexReader.scope($0) }
         if let role = try e.string("role_name"), !role.trimmingCharacters(in: .whitespaces).isEmpty {
+            // A record without `scope` (the platform API's users) says nothing about it: the scope
+            // files do.
             b.add(grant: Grant(
                 platform: .cortexXDR, principal: principal, role: role, level: .tenant, target: tenant, scope: scope,
-                provenance: provenance))
+                provenance: provenance), scopeStated: e.value["scope"] != nil)
         }
         for g in try e.array("groups") {
             let name: String?
@@ -104,9 +119,10 @@ struct CortexReader {
         }
         for user in try e.strings("users") where user.utf8.contains(UInt8(ascii: "@")) {
             let principal = b.add(principal: Principal(platform: .cortexXDR, key: user.lowercased(), email: user))
+            // The role's user list carries no scope: get_users says it for the same grant.
             b.add(grant: Grant(
                 platform: .cortexXDR, principal: principal, role: name, level: .tenant, target: tenant,
-                provenance: provenance))
+                provenance: provenance), scopeStated: false)
         }
     }
 
@@ -166,7 +182,8 @@ struct CortexReader {
             try element(item, list: "reply", p)
             singleRecords += 1
         }
-        if shape == nil { throw e.error("a Cortex reply holding users, roles or user groups") }
+        // An empty list is a tenant with nothing in it yet; no list at all is something else.
+        if shape == nil, e.value["data"] == nil { throw e.error("a Cortex reply holding users, roles or user groups") }
     }
 
     /// `data` as an object: one user (`GET /user/{email}`) or a scope (`GET /scope/{type}/{id}`).

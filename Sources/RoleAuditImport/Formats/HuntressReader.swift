@@ -40,24 +40,32 @@ struct HuntressReader {
             return memcmp(base, s.utf8Start, b.count) == 0
         }
         func scalar(_ r: inout JSONReader) -> Bytes? { r.plainString() ?? r.plainDigits() }
+        /// Marks member `bit` as seen; false when it was already (a repeated name is the checked
+        /// path's error).
+        func first(_ seen: inout UInt8, _ bit: UInt8) -> Bool {
+            defer { seen |= bit }
+            return seen & bit == 0
+        }
         /// {id, name, ...} or {id, email, name}: anything else fails.
         func object(_ r: inout JSONReader, _ fields: inout Fields) -> Bool {
             guard r.consume(UInt8(ascii: "{")) else { return false }
             if r.consume(UInt8(ascii: "}")) { return true }
+            var seen: UInt8 = 0
             repeat {
                 r.skipWhitespace()
                 guard let key = r.plainString(), r.consume(UInt8(ascii: ":")) else { return false }
                 r.skipWhitespace()
                 if eq(key, "id") {
-                    guard let v = scalar(&r) else { return false }
+                    guard first(&seen, 1), let v = scalar(&r) else { return false }
                     fields.id = v
                 } else if eq(key, "name") {
+                    guard first(&seen, 2) else { return false }
                     if !r.consumeNull() {
                         guard let v = r.plainString() else { return false }
                         fields.name = v
                     }
                 } else if eq(key, "email") {
-                    guard let v = r.plainString() else { return false }
+                    guard first(&seen, 4), let v = r.plainString() else { return false }
                     fields.email = v
                 } else {
                     return false
@@ -74,38 +82,43 @@ struct HuntressReader {
         var created: Bytes?
         var updated: Bytes?
         if !r.consume(UInt8(ascii: "}")) {
+            var seen: UInt8 = 0
             repeat {
                 r.skipWhitespace()
                 guard let key = r.plainString(), r.consume(UInt8(ascii: ":")) else { return false }
                 r.skipWhitespace()
                 if eq(key, "permissions") {
-                    guard let v = r.plainString() else { return false }
+                    guard first(&seen, 1), let v = r.plainString() else { return false }
                     role = v
                 } else if eq(key, "account") {
+                    guard first(&seen, 2) else { return false }
                     if !r.consumeNull() {
                         guard object(&r, &account) else { return false }
                         hasAccount = true
                     }
                 } else if eq(key, "organization") {
+                    guard first(&seen, 4) else { return false }
                     if !r.consumeNull() {
                         guard object(&r, &org) else { return false }
                         hasOrg = true
                     }
                 } else if eq(key, "user") {
-                    guard object(&r, &user) else { return false }
+                    guard first(&seen, 8), object(&r, &user) else { return false }
                     hasUser = true
                 } else if eq(key, "created_at") {
+                    guard first(&seen, 16) else { return false }
                     if !r.consumeNull() {
                         guard let v = r.plainString() else { return false }
                         created = v
                     }
                 } else if eq(key, "updated_at") {
+                    guard first(&seen, 32) else { return false }
                     if !r.consumeNull() {
                         guard let v = r.plainString() else { return false }
                         updated = v
                     }
                 } else if eq(key, "id") {
-                    guard scalar(&r) != nil else { return false }
+                    guard first(&seen, 64), scalar(&r) != nil else { return false }
                 } else {
                     return false
                 }
@@ -220,7 +233,7 @@ struct HuntressReader {
     }
 
     func page(list: String, next: String?) {
-        context.builder.page(of: "\(list) of account \(accountScope ?? "unknown")", next: next)
+        context.builder.page(of: "\(list) of account \(accountScope ?? "unknown")", file: context.path, next: next)
     }
 
     private func timestamp(_ e: Element, _ key: String) throws -> Date? {

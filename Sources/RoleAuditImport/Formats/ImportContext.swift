@@ -9,6 +9,8 @@ struct ImportContext {
     let tenant: String
     let customer: String?
     let builder: SnapshotBuilder
+    /// false: every record goes through the checked path (differential tests, fuzzing).
+    var fastPaths = true
 
     func source(format: String, platform: Platform?, scope: String?, records: Int) -> SourceFile {
         SourceFile(

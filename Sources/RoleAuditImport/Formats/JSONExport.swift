@@ -1,20 +1,43 @@
 import Foundation
 import RoleAuditModel
 
-/// Reads one JSON file: detects from its top-level members which vendor response it is, streams
-/// the lists, and hands each element to the reader for that shape.
+/// Reads one JSON file: tells from its top-level members which vendor response it is, streams
+/// its list, and hands each element to the reader for that shape.
 final class JSONExport {
+    /// The API response families an export can come from, each told by top-level members that only
+    /// it uses. A file with members of two families, or with two lists, is no response any API
+    /// gives: it is refused rather than read as one of them. A new family is one entry here (and
+    /// its reader in `element` and `finish`).
+    struct Family: Equatable {
+        enum Kind { case huntress, cortexLegacy, cortexIAM }
+        let kind: Kind
+        /// For messages: "the Huntress API".
+        let name: String
+        let members: Set<String>
+        /// The members that hold a list, streamed element by element. A list may be empty.
+        let lists: Set<String>
+    }
+
+    static let families: [Family] = [
+        Family(
+            kind: .huntress, name: "the Huntress API",
+            members: ["memberships", "organizations", "accounts", "membership", "account", "user", "reseller", "pagination"],
+            lists: ["memberships", "organizations", "accounts"]),
+        Family(kind: .cortexLegacy, name: "Cortex XDR's legacy API", members: ["reply"], lists: ["reply"]),
+        Family(kind: .cortexIAM, name: "Cortex XDR's platform IAM API", members: ["data", "metadata"], lists: ["data"]),
+    ]
+    static let streamed = Set(families.flatMap(\.lists))
+
     private let context: ImportContext
     private var huntress: HuntressReader
     private var cortex: CortexReader
     private var members: [(String, JSONValue)] = []
-    private var counts: [String: Int] = [:]
     private var cursor = (offset: 0, line: 1)
-    /// The list being streamed, interned once, and its running count (not a dictionary update per element).
-    private var currentList = ""
-    private var currentCount = 0
-
-    static let streamed: Set<String> = ["memberships", "organizations", "accounts", "reply", "data"]
+    /// The family the first family member named, and that member.
+    private var family: (family: Family, key: String)?
+    /// The one list of the file, interned once, and its running count.
+    private var list: String?
+    private var count = 0
 
     init(context: ImportContext) {
         self.context = context
@@ -22,89 +45,128 @@ final class JSONExport {
         cortex = CortexReader(context: context)
     }
 
+    /// Reads the file; nil when it turns out to be a roleaudit snapshot (read whole by the caller).
     func read() throws -> SourceFile? {
-        var reader = JSONReader(bytes: context.file.buffer, file: context.path)
+        var reader = JSONReader(bytes: context.file.buffer, file: context.path, marks: context.file.marks)
         let locator = reader.locator
         if reader.peek() == UInt8(ascii: "[") {
             throw ImportError.unrecognized(
                 file: context.path, expected: "a JSON object as the vendor APIs return (with \"memberships\", \"reply\", \"data\", ...)",
                 found: "a JSON array at the top level")
         }
+        var snapshot = false
+        var keyOffset = 0
         try reader.readTopLevel(
-            stream: { JSONExport.streamed.contains($0) },
+            key: { key, offset in
+                if key == "roleaudit_snapshot" { snapshot = true }
+                keyOffset = offset
+                try self.note(key, at: locator.location(offset))
+            },
+            stream: { key in
+                guard JSONExport.streamed.contains(key) else { return false }
+                try self.start(list: key, at: locator.location(keyOffset))
+                return true
+            },
             member: { self.members.append(($0, $1)) },
-            element: { key, index, reader in
+            element: { _, index, reader in
                 let start = reader.pos
                 let line = locator.line(at: start, cursor: &self.cursor)
-                if key != self.currentList {
-                    self.flushCount()
-                    self.currentList = self.context.builder.intern(key)
-                }
-                self.currentCount += 1
-                let provenance = Provenance(file: self.context.path, collection: self.currentList, index: index, line: line)
+                self.count += 1
+                let list = self.list ?? ""
+                let provenance = Provenance(file: self.context.path, collection: list, index: index, line: line)
                 self.context.file.release(upTo: start)
-                if key == "memberships", try self.huntress.fastMembership(&reader, provenance) { return }
+                if list == "memberships", self.context.fastPaths, try self.huntress.fastMembership(&reader, provenance) { return }
                 reader.rewind(to: start)
-                let element = Element(value: try reader.readValue(depth: 2), root: self.currentList, index: index, locator: locator)
-                switch key {
+                let element = Element(value: try reader.readValue(depth: 2), root: list, index: index, locator: locator)
+                switch list {
                 case "memberships": try self.huntress.membership(element, provenance)
                 case "organizations": try self.huntress.organization(element, provenance)
                 case "accounts": try self.huntress.account(element)
-                default: try self.cortex.element(element, list: key, provenance)
+                default: try self.cortex.element(element, list: list, provenance)
                 }
             })
-        flushCount()
+        if snapshot { return nil }
         return try finish(locator)
     }
 
-    private func flushCount() {
-        if currentCount > 0 { counts[currentList, default: 0] += currentCount }
-        currentCount = 0
+    /// A top-level member: it must not belong to a second family.
+    private func note(_ key: String, at location: @autoclosure () -> InputLocation) throws {
+        guard let f = JSONExport.families.first(where: { $0.members.contains(key) }) else { return }
+        guard let (known, first) = family else {
+            family = (f, key)
+            return
+        }
+        guard known == f else {
+            throw ImportError.invalid(
+                location(), expected: "the response of one API (an export holds the reply to one request)",
+                found: "members of two: \(ErrorText.quote(first)) (\(known.name)) and \(ErrorText.quote(key)) (\(f.name))")
+        }
     }
 
-    private func finish(_ locator: Locator) throws -> SourceFile? {
-        let keys = Set(members.map(\.0)).union(counts.keys)
+    /// The list of the file starts: a response holds one.
+    private func start(list key: String, at location: @autoclosure () -> InputLocation) throws {
+        if let list, list != key {
+            throw ImportError.invalid(
+                location(), expected: "one list (an API response holds one)", found: "two: \(ErrorText.quote(list)) and \(ErrorText.quote(key))")
+        }
+        list = context.builder.intern(key)
+    }
+
+    private func finish(_ locator: Locator) throws -> SourceFile {
         func member(_ key: String) -> Element? {
             members.first { $0.0 == key }.map { Element(value: $0.1, path: key, locator: locator) }
         }
-        if keys.contains("roleaudit_snapshot") { return nil }  // the caller reads snapshots whole
-        if keys.contains("memberships") || keys.contains("organizations") || keys.contains("accounts") {
-            let list = ["memberships", "organizations", "accounts"].first(where: keys.contains) ?? "memberships"
+        guard let (family, _) = family else {
+            let keys = members.map(\.0)
+            let found = keys.isEmpty ? "an empty object" : "an object with members " + keys.sorted().prefix(8).map { ErrorText.quote($0) }.joined(separator: ", ")
+            throw ImportError.unrecognized(
+                file: context.path,
+                expected: "a Huntress API response (memberships, organizations, accounts, account, actor), a Cortex XDR API reply (reply, data) or a roleaudit snapshot",
+                found: found)
+        }
+        switch family.kind {
+        case .huntress: return try finishHuntress(member)
+        case .cortexLegacy, .cortexIAM: return try finishCortex(member)
+        }
+    }
+
+    private func finishHuntress(_ member: (String) -> Element?) throws -> SourceFile {
+        if let list {
             let next = try member("pagination")?.string("next_page_token")
             huntress.page(list: list, next: next)
-            return context.source(
-                format: "huntress.\(list)", platform: .huntress, scope: huntress.accountScope, records: counts[list] ?? 0)
+            return context.source(format: "huntress.\(list)", platform: .huntress, scope: huntress.accountScope, records: count)
         }
-        if keys.contains("membership"), let m = member("membership") {
+        if let m = member("membership") {
             try huntress.membership(m, Provenance(file: context.path, collection: "membership"))
             return context.source(format: "huntress.membership", platform: .huntress, scope: huntress.accountScope, records: 1)
         }
-        if keys.contains("account"), let a = member("account") {
+        if let a = member("account") {
             try huntress.account(a)
-            let actor = keys.contains("user") || keys.contains("reseller")
+            let actor = member("user") != nil || member("reseller") != nil
             return context.source(
-                format: actor ? "huntress.actor" : "huntress.account", platform: .huntress, scope: huntress.accountScope,
-                records: 1)
+                format: actor ? "huntress.actor" : "huntress.account", platform: .huntress, scope: huntress.accountScope, records: 1)
         }
-        if keys.contains("reply") || keys.contains("data") {
-            if let reply = member("reply") { try cortex.replyObject(reply) }
-            if let data = member("data") { try cortex.dataObject(data) }
-            if let total = try member("metadata")?.child("total_count").map({ try $0.value.intValue(in: $0) }) {
-                let got = counts["data"] ?? 0
-                if total != got {
-                    context.builder.add(coverage: CoverageIssue(
-                        kind: .countMismatch, platform: .cortexXDR, scope: context.tenant, file: context.path,
-                        detail: "metadata.total_count says \(total) but the file holds \(got) record(s)"))
-                }
-            }
-            let records = (counts["reply"] ?? 0) + (counts["data"] ?? 0) + cortex.singleRecords
-            return context.source(format: cortex.format, platform: .cortexXDR, scope: context.tenant, records: records)
-        }
-        let found = keys.isEmpty ? "an empty object" : "an object with members " + keys.sorted().prefix(8).map { "\"\($0)\"" }.joined(separator: ", ")
         throw ImportError.unrecognized(
-            file: context.path,
-            expected: "a Huntress API response (memberships, organizations, accounts, account, actor), a Cortex XDR API reply (reply, data) or a roleaudit snapshot",
-            found: found)
+            file: context.path, expected: "a Huntress list (memberships, organizations, accounts), a membership, an account or an actor",
+            found: "an object with members " + members.map(\.0).sorted().prefix(8).map { ErrorText.quote($0) }.joined(separator: ", "))
+    }
+
+    private func finishCortex(_ member: (String) -> Element?) throws -> SourceFile {
+        cortex.family = family?.family.kind == .cortexIAM ? "iam" : "legacy"
+        if let reply = member("reply") { try cortex.replyObject(reply) }
+        if let data = member("data") { try cortex.dataObject(data) }
+        if let total = try member("metadata")?.child("total_count").map({ try $0.value.intValue(in: $0) }) {
+            let got = list == "data" ? count : 0
+            if total != got {
+                context.builder.add(coverage: CoverageIssue(
+                    kind: .countMismatch, platform: .cortexXDR, scope: context.tenant, file: context.path,
+                    detail: "metadata.total_count says \(total) but the file holds \(got) record(s)"))
+            }
+        }
+        if list != nil, let kind = cortex.listKind {
+            context.builder.exported(list: kind, scope: context.tenant, file: context.path)
+        }
+        return context.source(format: cortex.format, platform: .cortexXDR, scope: context.tenant, records: count + cortex.singleRecords)
     }
 }
 

@@ -86,7 +86,7 @@ struct SnapshotDocument: Codable {
                 guard let d = Timestamps.parse(text) else {
                     throw ImportError.invalid(
                         InputLocation(file: file, line: provenance.line, record: "grants[\(i)].created_at"),
-                        expected: "an ISO-8601 time such as 2026-01-22T01:07:08Z", found: "\"\(text)\"")
+                        expected: "an ISO-8601 time such as 2026-01-22T01:07:08Z", found: ErrorText.quote(text))
                 }
                 createdAt = d
             }
@@ -104,22 +104,27 @@ struct SnapshotDocument: Codable {
         guard let d = Timestamps.parse(text) else {
             throw ImportError.invalid(
                 InputLocation(file: file, line: line, record: record), expected: "\"never\" or an ISO-8601 time such as 2026-01-22T01:07:08Z",
-                found: "\"\(text)\"")
+                found: ErrorText.quote(text))
         }
         return .at(d)
     }
 
-    /// Reads the JSON form. Decoding errors name the record path.
-    static func decodeJSON(_ data: Data, file: String) throws -> SnapshotDocument {
+    /// Reads the JSON form. roleaudit's reader checks it first, so that malformed JSON, a repeated
+    /// member name or a number out of range is an error with its line and column (and never
+    /// something JSONDecoder decides on its own); decoding errors then name the record path.
+    static func decodeJSON(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws -> SnapshotDocument {
+        var reader = JSONReader(bytes: bytes, file: file)
+        try reader.skipValue()
+        try reader.expectEnd()
         do {
-            return try JSONDecoder().decode(SnapshotDocument.self, from: data)
+            return try JSONDecoder().decode(SnapshotDocument.self, from: Data(buffer: bytes))
         } catch let DecodingError.typeMismatch(type, ctx), let DecodingError.valueNotFound(type, ctx) {
-            throw ImportError.invalid(InputLocation(file: file, record: path(ctx.codingPath)), expected: "\(describe(type))", found: ctx.debugDescription)
+            throw ImportError.invalid(InputLocation(file: file, record: path(ctx.codingPath)), expected: "\(describe(type))", found: ErrorText.cut(ctx.debugDescription, to: 200))
         } catch DecodingError.keyNotFound(let key, let ctx) {
             throw ImportError.invalid(
                 InputLocation(file: file, record: path(ctx.codingPath)), expected: "a member \"\(key.stringValue)\"", found: "an object without it")
         } catch DecodingError.dataCorrupted(let ctx) {
-            throw ImportError.invalid(InputLocation(file: file, record: path(ctx.codingPath)), expected: "a valid value", found: ctx.debugDescription)
+            throw ImportError.invalid(InputLocation(file: file, record: path(ctx.codingPath)), expected: "a valid value", found: ErrorText.cut(ctx.debugDescription, to: 200))
         }
     }
 

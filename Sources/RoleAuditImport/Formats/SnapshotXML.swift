@@ -10,16 +10,44 @@ import RoleAuditModel
 ///       <grant platform="cortex-xdr" principal="ana@corp.example" role="Investigator" level="tenant" target="prod"/>
 ///     </roleaudit-snapshot>
 enum SnapshotXML {
-    static func read(_ file: InputFile, path: String) throws -> (SnapshotDocument, [String: [Int]]) {
+    /// Parses the document with network access off and entities never substituted: a document
+    /// that declares an entity is refused when the parser meets the declaration, before anything
+    /// could expand it (a "billion laughs" of nested entities grows a few hundred bytes into
+    /// gigabytes).
+    static func parse(_ file: InputFile, path: String) throws -> xmlDocPtr {
         xmlResetLastError()
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOERROR.rawValue)
+        guard file.buffer.count < Int(Int32.max) else { throw ImportError.tooLarge(file: path, size: file.buffer.count, limit: Int(Int32.max)) }
         guard let base = file.buffer.baseAddress,
-            let doc = base.withMemoryRebound(to: CChar.self, capacity: file.buffer.count, {
-                xmlReadMemory($0, Int32(clamping: file.buffer.count), path, "UTF-8", options)
+            let ctxt = base.withMemoryRebound(to: CChar.self, capacity: file.buffer.count, {
+                xmlCreateMemoryParserCtxt($0, Int32(file.buffer.count))
             })
-        else {
+        else { throw lastError(path) }
+        defer { xmlFreeParserCtxt(ctxt) }
+        // BIG_LINES: line numbers past 65,535 are kept (by default libxml2 stops counting there).
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_BIG_LINES.rawValue)
+        _ = xmlCtxtUseOptions(ctxt, options)
+        ctxt.pointee.sax.pointee.entityDecl = refuseEntity
+        _ = xmlParseDocument(ctxt)
+        let doc = ctxt.pointee.myDoc
+        ctxt.pointee.myDoc = nil
+        if let name = ctxt.pointee._private.map({ String(cString: $0.assumingMemoryBound(to: CChar.self)) }) {
+            roleaudit_xmlFree(ctxt.pointee._private)
+            ctxt.pointee._private = nil
+            if let doc { xmlFreeDoc(doc) }
+            throw ImportError.invalid(
+                InputLocation(file: path, line: Int(ctxt.pointee.input?.pointee.line ?? 0)),
+                expected: "a snapshot without entity declarations (roleaudit never expands entities)",
+                found: "a declaration of the entity \(ErrorText.quote(name))")
+        }
+        guard let doc, ctxt.pointee.wellFormed != 0 else {
+            if let doc { xmlFreeDoc(doc) }
             throw lastError(path)
         }
+        return doc
+    }
+
+    static func read(_ file: InputFile, path: String) throws -> (SnapshotDocument, [String: [Int]]) {
+        let doc = try parse(file, path: path)
         defer { xmlFreeDoc(doc) }
         guard let root = xmlDocGetRootElement(doc), name(root) == "roleaudit-snapshot" else {
             throw ImportError.unrecognized(
@@ -32,6 +60,15 @@ enum SnapshotXML {
                 expected: "a version=\"\(Snapshot.formatVersion)\" attribute", found: "none")
         }
         var document = SnapshotDocument(roleaudit_snapshot: v)
+        // Each list is built in place and set once: appending to the document's optional lists
+        // copied each list per element, quadratic in the size of the snapshot.
+        var accounts: [SnapshotDocument.AccountRecord] = []
+        var organizations: [SnapshotDocument.OrganizationRecord] = []
+        var principals: [SnapshotDocument.PrincipalRecord] = []
+        var roles: [SnapshotDocument.RoleRecord] = []
+        var groups: [SnapshotDocument.GroupRecord] = []
+        var grants: [SnapshotDocument.GrantRecord] = []
+        var apiKeys: [SnapshotDocument.APIKeyRecord] = []
         var lines: [String: [Int]] = [:]
         var node = root.pointee.children
         while let n = node {
@@ -46,7 +83,7 @@ enum SnapshotXML {
             }
             func platform() throws -> Platform {
                 let p = try required("platform")
-                guard let v = Platform(rawValue: p) else { throw ImportError.invalid(at, expected: "platform \"huntress\" or \"cortex-xdr\"", found: "\"\(p)\"") }
+                guard let v = Platform(rawValue: p) else { throw ImportError.invalid(at, expected: "platform \"huntress\" or \"cortex-xdr\"", found: ErrorText.quote(p)) }
                 return v
             }
             func children(_ tag: String) -> [String] {
@@ -61,33 +98,33 @@ enum SnapshotXML {
             lines[element, default: []].append(line)
             switch element {
             case "account":
-                document.accounts = (document.accounts ?? []) + [.init(platform: try platform(), id: try required("id"), name: attribute(n, "name"))]
+                accounts.append(.init(platform: try platform(), id: try required("id"), name: attribute(n, "name")))
             case "organization":
-                document.organizations = (document.organizations ?? []) + [.init(
+                organizations.append(.init(
                     platform: try platform(), id: try required("id"), name: attribute(n, "name"), account: attribute(n, "account"),
-                    customer: attribute(n, "customer"))]
+                    customer: attribute(n, "customer")))
             case "principal":
                 let kind = try attribute(n, "kind").map { k -> Principal.Kind in
-                    guard let v = Principal.Kind(rawValue: k) else { throw ImportError.invalid(at, expected: "kind \"human\" or \"non-human\"", found: "\"\(k)\"") }
+                    guard let v = Principal.Kind(rawValue: k) else { throw ImportError.invalid(at, expected: "kind \"human\" or \"non-human\"", found: ErrorText.quote(k)) }
                     return v
                 }
-                document.principals = (document.principals ?? []) + [.init(
+                principals.append(.init(
                     platform: try platform(), email: attribute(n, "email"), id: attribute(n, "id"), name: attribute(n, "name"),
                     kind: kind, user_type: attribute(n, "user-type"), status: attribute(n, "status"),
-                    last_login: attribute(n, "last-login"), hidden: attribute(n, "hidden").map { $0 == "true" })]
+                    last_login: attribute(n, "last-login"), hidden: attribute(n, "hidden").map { $0 == "true" }))
             case "role":
-                document.roles = (document.roles ?? []) + [.init(
+                roles.append(.init(
                     platform: try platform(), tenant: attribute(n, "tenant"), name: try required("name"), id: attribute(n, "id"),
                     custom: attribute(n, "custom").map { $0 == "true" }, permissions: children("permission"),
-                    description: attribute(n, "description"))]
+                    description: attribute(n, "description")))
             case "group":
-                document.groups = (document.groups ?? []) + [.init(
+                groups.append(.init(
                     tenant: try required("tenant"), name: try required("name"), roles: children("role"), members: children("member"),
-                    nested_groups: children("nested-group"), idp_groups: children("idp-group"), type: attribute(n, "type"))]
+                    nested_groups: children("nested-group"), idp_groups: children("idp-group"), type: attribute(n, "type")))
             case "grant":
                 let levelText = try required("level")
                 guard let level = Level(rawValue: levelText) else {
-                    throw ImportError.invalid(at, expected: "level \"account\", \"organization\" or \"tenant\"", found: "\"\(levelText)\"")
+                    throw ImportError.invalid(at, expected: "level \"account\", \"organization\" or \"tenant\"", found: ErrorText.quote(levelText))
                 }
                 var scope: [String: [String]] = [:]
                 var c = n.pointee.children
@@ -102,21 +139,24 @@ enum SnapshotXML {
                     }
                     c = x.pointee.next
                 }
-                document.grants = (document.grants ?? []) + [.init(
+                grants.append(.init(
                     platform: try platform(), principal: try required("principal"), role: try required("role"), level: level,
                     target: try required("target"), group: attribute(n, "group"), scope: scope.isEmpty ? nil : scope,
-                    created_at: attribute(n, "created-at"))]
+                    created_at: attribute(n, "created-at")))
             case "api-key":
-                document.api_keys = (document.api_keys ?? []) + [.init(
+                apiKeys.append(.init(
                     platform: try attribute(n, "platform").map { _ in try platform() }, tenant: try required("tenant"),
                     id: try required("id"), roles: children("role"), created_by: attribute(n, "created-by"),
                     created_at: attribute(n, "created-at"), expires: attribute(n, "expires"), comment: attribute(n, "comment"),
-                    user_name: attribute(n, "user-name"), security_level: attribute(n, "security-level"))]
+                    user_name: attribute(n, "user-name"), security_level: attribute(n, "security-level")))
             default:
                 throw ImportError.invalid(
                     at, expected: "<account>, <organization>, <principal>, <role>, <group>, <grant> or <api-key>", found: "<\(element)>")
             }
         }
+        (document.accounts, document.organizations, document.principals) = (accounts, organizations, principals)
+        (document.roles, document.groups, document.grants) = (roles, groups, grants)
+        document.api_keys = apiKeys
         return (document, lines)
     }
 
@@ -146,4 +186,17 @@ enum SnapshotXML {
             InputLocation(file: path, line: Int(e.pointee.line), column: e.pointee.int2 > 0 ? Int(e.pointee.int2) : nil),
             expected: "well-formed XML", found: message)
     }
+}
+
+/// The parser's entity-declaration handler: records the entity's name and stops the parser, so
+/// that no declared entity is ever expanded.
+private func refuseEntity(
+    _ context: UnsafeMutableRawPointer?, _ name: UnsafePointer<xmlChar>?, _ type: Int32, _ publicID: UnsafePointer<xmlChar>?,
+    _ systemID: UnsafePointer<xmlChar>?, _ content: UnsafeMutablePointer<xmlChar>?
+) {
+    guard let ctxt = context?.assumingMemoryBound(to: xmlParserCtxt.self) else { return }
+    if ctxt.pointee._private == nil {
+        ctxt.pointee._private = UnsafeMutableRawPointer(name.flatMap { xmlStrdup($0) } ?? xmlCharStrdup("?"))
+    }
+    xmlStopParser(ctxt)
 }

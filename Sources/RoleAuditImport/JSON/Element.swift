@@ -81,14 +81,23 @@ struct Element {
         }
     }
 
+    /// Seconds since 1970 of the dates an export can plausibly hold (1990 to 2100): anything else is
+    /// a wrong unit or a broken value, never a last login.
+    static let plausibleEpoch: ClosedRange<Double> = 631_152_000...4_102_444_800
+
     /// Epoch milliseconds (Cortex). nil when absent; `.never` when null.
     func epochMilliseconds(_ key: String) throws -> LastLoginValue {
         guard let c = child(key) else { return .absent }
         switch c.value {
         case .null: return .null
         case .number(let n, _):
-            guard let ms = Double(n), ms >= 0 else { throw c.error("epoch milliseconds for \"\(key)\"") }
-            return ms == 0 ? .null : .date(Date(timeIntervalSince1970: ms / 1000))
+            guard let ms = Double(n), ms.isFinite, ms >= 0 else { throw c.error("epoch milliseconds for \"\(key)\"") }
+            if ms == 0 { return .null }
+            guard Self.plausibleEpoch.contains(ms / 1000) else {
+                let seconds = Self.plausibleEpoch.contains(ms) ? " (that looks like seconds)" : ""
+                throw c.error("epoch milliseconds of a date between 1990 and 2100 for \"\(key)\"\(seconds)")
+            }
+            return .date(Date(timeIntervalSince1970: ms / 1000))
         default: throw c.error("epoch milliseconds (a number) or null for \"\(key)\"")
         }
     }

@@ -11,16 +11,18 @@ struct JSONReader {
     private let end: Int
     private(set) var pos: Int
     let file: String
+    private let marks: LineMarks?
     private var scratch: [UInt8] = []
     static let maxDepth = 256
 
-    /// `bytes` must outlive the reader (see `InputFile`).
-    init(bytes: UnsafeBufferPointer<UInt8>, start: Int = 0, file: String) {
+    /// `bytes` must outlive the reader (see `InputFile`); `marks` says where released text ends.
+    init(bytes: UnsafeBufferPointer<UInt8>, start: Int = 0, file: String, marks: LineMarks? = nil) {
         // An empty buffer has no base address; point at a static byte instead (end == 0 guards reads).
         p = bytes.baseAddress ?? JSONReader.emptyByte
         end = bytes.count
         pos = start
         self.file = file
+        self.marks = marks
     }
 
     nonisolated(unsafe) private static let emptyByte: UnsafePointer<UInt8> = {
@@ -31,7 +33,7 @@ struct JSONReader {
 
     // MARK: errors
 
-    var locator: Locator { Locator(p: p, end: end, file: file) }
+    var locator: Locator { Locator(p: p, end: end, file: file, marks: marks) }
 
     func location(_ offset: Int, record: String? = nil) -> InputLocation {
         locator.location(offset, record: record)
@@ -45,26 +47,47 @@ struct Locator {
     let p: UnsafePointer<UInt8>
     let end: Int
     let file: String
+    var marks: LineMarks?
 
     func location(_ offset: Int, record: String? = nil) -> InputLocation {
-        var line = 1
-        var lineStart = 0
-        var i = 0
         let limit = min(offset, end)
-        while i < limit {
-            if p[i] == 0x0A {
-                line += 1
-                lineStart = i + 1
-            }
-            i += 1
+        // Counted from the end of released text when the offset lies after it (released bytes read
+        // as zeros); an offset inside released text has no line to give.
+        var start = (0, 1, 1)
+        if let marks {
+            guard let s = marks.start(for: limit) else { return InputLocation(file: file, record: record) }
+            start = s
         }
-        var column = 1
+        let (from, line, column) = start
+        let (l, c) = Locator.count(p, from: from, to: limit, line: line, column: column)
+        return InputLocation(file: file, line: l, column: c, record: record)
+    }
+
+    /// The line and column at `to`, counting from `from` where they are `line` and `column`.
+    static func count(_ p: UnsafePointer<UInt8>, from: Int, to: Int, line: Int, column: Int) -> (Int, Int) {
+        var line = line
+        var lineStart = from
+        var i = from
+        // memchr jumps from line break to line break.
+        while i < to, let hit = memchr(p + i, 0x0A, to - i) {
+            line += 1
+            i = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - p + 1
+            lineStart = i
+        }
+        var column = lineStart == from ? column : 1
         i = lineStart
-        while i < limit {
+        // A column counts characters: every byte but UTF-8 continuation bytes (10xxxxxx), eight
+        // bytes at a time (a compact 300 MB export is one line).
+        while i + 8 <= to {
+            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            column += 8 - (w & ~(w << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+            i += 8
+        }
+        while i < to {
             if p[i] & 0xC0 != 0x80 { column += 1 }
             i += 1
         }
-        return InputLocation(file: file, line: line, column: column, record: record)
+        return (line, column)
     }
 
     /// 1-based line of `offset`, counting on from the last call: linear over a whole file when
@@ -155,11 +178,9 @@ extension JSONReader {
             pos += 1
             var members: [(key: String, value: JSONValue)] = []
             if try consumeIf(UInt8(ascii: "}")) { return .object(members, offset: start) }
+            var names = MemberNames()
             repeat {
-                skipWhitespace()
-                guard pos < end, p[pos] == UInt8(ascii: "\"") else { throw syntax("a member name in double quotes") }
-                let key = try readString()
-                try expect(UInt8(ascii: ":"), "':' after the member name \"\(key)\"")
+                let key = try memberName(&names, objectAt: start)
                 members.append((key, try readValue(depth: depth + 1)))
             } while try consumeSeparator(close: UInt8(ascii: "}"), in: "an object")
             return .object(members, offset: start)
@@ -186,7 +207,78 @@ extension JSONReader {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return .number(try readNumber(), offset: start)
         default:
-            throw syntax("a value (object, array, string, number, true, false or null)")
+            throw syntax("a value (object, array, string, number, true, false or null)", found: word(at: pos))
+        }
+    }
+
+    /// A member name, its ':' after it, and the check that the object has no other member of that
+    /// name (readers of one JSON would disagree on which one counts).
+    mutating func memberName(_ names: inout MemberNames, objectAt object: Int) throws -> String {
+        skipWhitespace()
+        guard pos < end, p[pos] == UInt8(ascii: "\"") else { throw syntax("a member name in double quotes") }
+        let at = pos
+        let key = try readString()
+        if !names.insert(key) { throw duplicate(key, at: at, objectAt: object) }
+        try expect(UInt8(ascii: ":"), "':' after the member name \(ErrorText.quote(key))")
+        return key
+    }
+
+    /// The error for a member name used twice, with both places.
+    func duplicate(_ key: String, at offset: Int, objectAt object: Int) -> ImportError {
+        let first = location(firstMember(named: key, inObjectAt: object) ?? offset)
+        return .syntax(
+            location(offset), expected: "each member name once in an object",
+            found: "\(ErrorText.quote(key)) appears twice (first at \(first.line ?? 0):\(first.column ?? 0))")
+    }
+
+    /// Where the first member named `key` of the object at `object` starts (an error path: reads
+    /// the object again).
+    private func firstMember(named key: String, inObjectAt object: Int) -> Int? {
+        var r = JSONReader(bytes: UnsafeBufferPointer(start: p, count: end), start: object + 1, file: file, marks: marks)
+        while true {
+            r.skipWhitespace()
+            let at = r.pos
+            guard let name = try? r.readString(), (try? r.expect(UInt8(ascii: ":"), "")) != nil else { return nil }
+            if name == key { return at }
+            guard (try? r.skipValue(depth: 1)) != nil, (try? r.consumeSeparator(close: UInt8(ascii: "}"), in: "")) == true else { return nil }
+        }
+    }
+
+    /// What stands at `offset` where a value should: a bare word (`NaN`, `undefined`) is named whole.
+    func word(at offset: Int) -> String {
+        var i = offset
+        while i < end, i - offset < 24, (p[i] | 0x20) >= UInt8(ascii: "a"), (p[i] | 0x20) <= UInt8(ascii: "z") { i += 1 }
+        guard i - offset > 1 else { return describe(offset) }
+        return "the word \(String(decoding: UnsafeBufferPointer(start: p + offset, count: i - offset), as: UTF8.self)) (not a JSON value)"
+    }
+
+    /// Reads past one value, checking it as `readValue` does but keeping nothing: for documents
+    /// that are checked here and then decoded whole by another reader.
+    mutating func skipValue(depth: Int = 0) throws {
+        skipWhitespace()
+        guard pos < end else { throw syntax("a value") }
+        let start = pos
+        switch p[pos] {
+        case UInt8(ascii: "{"):
+            guard depth < JSONReader.maxDepth else { throw syntax("at most \(JSONReader.maxDepth) levels of nesting") }
+            pos += 1
+            if try consumeIf(UInt8(ascii: "}")) { return }
+            var names = MemberNames()
+            repeat {
+                _ = try memberName(&names, objectAt: start)
+                try skipValue(depth: depth + 1)
+            } while try consumeSeparator(close: UInt8(ascii: "}"), in: "an object")
+        case UInt8(ascii: "["):
+            guard depth < JSONReader.maxDepth else { throw syntax("at most \(JSONReader.maxDepth) levels of nesting") }
+            pos += 1
+            if try consumeIf(UInt8(ascii: "]")) { return }
+            repeat {
+                try skipValue(depth: depth + 1)
+            } while try consumeSeparator(close: UInt8(ascii: "]"), in: "an array")
+        case UInt8(ascii: "\""):
+            if plainString() == nil { _ = try readString() }
+        default:
+            _ = try readValue(depth: depth)
         }
     }
 
@@ -232,8 +324,16 @@ extension JSONReader {
             while pos < end, p[pos] >= 0x30, p[pos] <= 0x39 { pos += 1 }
             return pos - s
         }
-        guard pos < end, p[pos] >= 0x30, p[pos] <= 0x39 else { throw syntax("a digit") }
-        if p[pos] == 0x30 { pos += 1 } else { _ = digits() }
+        guard pos < end, p[pos] >= 0x30, p[pos] <= 0x39 else { throw syntax("a digit", found: word(at: pos)) }
+        var exact = true
+        if p[pos] == 0x30 {
+            pos += 1
+            if pos < end, p[pos] >= 0x30, p[pos] <= 0x39 {
+                throw syntax("a number without a leading zero (JSON writes 7, not 07)", at: start, found: "a leading zero")
+            }
+        } else if digits() > 15 {
+            exact = false
+        }
         if pos < end, p[pos] == UInt8(ascii: ".") {
             pos += 1
             guard digits() > 0 else { throw syntax("a digit after the decimal point") }
@@ -242,8 +342,14 @@ extension JSONReader {
             pos += 1
             if pos < end, p[pos] == UInt8(ascii: "+") || p[pos] == UInt8(ascii: "-") { pos += 1 }
             guard digits() > 0 else { throw syntax("a digit in the exponent") }
+            exact = false
         }
-        return String(decoding: UnsafeBufferPointer(start: p + start, count: pos - start), as: UTF8.self)
+        let text = String(decoding: UnsafeBufferPointer(start: p + start, count: pos - start), as: UTF8.self)
+        // Beyond the range of a double a number is infinite to every reader that converts it.
+        if !exact, !(Double(text)?.isFinite ?? false) {
+            throw syntax("a number within the range of a double (about ±1.8e308)", at: start, found: "the number \(ErrorText.cut(text))")
+        }
+        return text
     }
 
     /// Reads a string; `pos` is at its opening quote.
@@ -297,16 +403,24 @@ extension JSONReader {
             case UInt8(ascii: "r"): scratch.append(0x0D)
             case UInt8(ascii: "t"): scratch.append(0x09)
             case UInt8(ascii: "u"):
+                let escape = pos - 2
                 var scalar = try hex4()
-                if (0xD800..<0xDC00).contains(scalar), pos + 1 < end, p[pos] == UInt8(ascii: "\\"), p[pos + 1] == UInt8(ascii: "u") {
+                if (0xD800..<0xDC00).contains(scalar) {
+                    guard pos + 1 < end, p[pos] == UInt8(ascii: "\\"), p[pos + 1] == UInt8(ascii: "u") else {
+                        throw syntax("a low surrogate escape (\\uDC00-\\uDFFF) after the high surrogate", at: escape, found: "a lone high surrogate")
+                    }
                     pos += 2
                     let low = try hex4()
-                    guard (0xDC00..<0xE000).contains(low) else { throw syntax("a low surrogate \\uDC00-\\uDFFF", at: pos - 6) }
+                    guard (0xDC00..<0xE000).contains(low) else {
+                        throw syntax("a low surrogate escape (\\uDC00-\\uDFFF) after the high surrogate", at: pos - 6, found: "\\u" + String(low, radix: 16, uppercase: true))
+                    }
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                 }
-                // A lone surrogate cannot be UTF-8; keep the text readable rather than reject the file.
-                let u = UnicodeScalar(scalar) ?? "\u{FFFD}"
-                scratch.append(contentsOf: Array(String(Character(u)).utf8))
+                // A lone surrogate is no character: an error, never a silent replacement.
+                guard let u = UnicodeScalar(scalar) else {
+                    throw syntax("a character escape (a low surrogate \\uDC00-\\uDFFF only after a high one)", at: escape, found: "a lone low surrogate")
+                }
+                if let encoded = UTF8.encode(u) { scratch.append(contentsOf: encoded) }
             default:
                 throw syntax("an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)", at: pos - 1)
             }
@@ -357,7 +471,9 @@ extension JSONReader {
     mutating func plainDigits() -> UnsafeBufferPointer<UInt8>? {
         var i = pos
         while i < end, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
-        guard i > pos, i < end, p[i] != UInt8(ascii: "."), p[i] | 0x20 != UInt8(ascii: "e") else { return nil }
+        guard i > pos, i < end, p[i] != UInt8(ascii: "."), p[i] | 0x20 != UInt8(ascii: "e"),
+            p[pos] != 0x30 || i - pos == 1  // a leading zero is the checked path's error
+        else { return nil }
         defer { pos = i }
         return UnsafeBufferPointer(start: p + pos, count: i - pos)
     }
@@ -383,35 +499,61 @@ extension JSONReader {
 
     // MARK: top level
 
-    /// Reads a top-level object member by member. A member whose value is an array and for which
-    /// `stream(key)` is true is read element by element through `element`, so the file is never
-    /// held as one tree; every other member comes whole through `member`.
+    /// Reads a top-level object member by member: each name first goes to `key`, with its offset. A member whose
+    /// value is an array and for which `stream(key)` is true is read element by element through
+    /// `element`, so the file is never held as one tree; every other member comes whole through
+    /// `member`.
     mutating func readTopLevel(
-        stream: (String) -> Bool,
+        key: (String, Int) throws -> Void,
+        stream: (String) throws -> Bool,
         member: (String, JSONValue) throws -> Void,
         element: (String, Int, inout JSONReader) throws -> Void
     ) throws {
+        skipWhitespace()
+        let object = pos
         try expect(UInt8(ascii: "{"), "a JSON object ('{') at the top level")
         if try consumeIf(UInt8(ascii: "}")) { return try expectEnd() }
+        var names = MemberNames()
         repeat {
             skipWhitespace()
-            guard pos < end, p[pos] == UInt8(ascii: "\"") else { throw syntax("a member name in double quotes") }
-            let key = try readString()
-            try expect(UInt8(ascii: ":"), "':' after the member name \"\(key)\"")
-            if peek() == UInt8(ascii: "["), stream(key) {
+            let at = pos
+            let name = try memberName(&names, objectAt: object)
+            try key(name, at)
+            if peek() == UInt8(ascii: "["), try stream(name) {
                 pos += 1
                 var index = 0
+                // Built once, not per element: a million elements would build a million messages.
+                let list = "the \(ErrorText.quote(name)) list"
                 if try !consumeIf(UInt8(ascii: "]")) {
                     repeat {
                         skipWhitespace()
-                        try element(key, index, &self)
+                        try element(name, index, &self)
                         index += 1
-                    } while try consumeSeparator(close: UInt8(ascii: "]"), in: "the \"\(key)\" list")
+                    } while try consumeSeparator(close: UInt8(ascii: "]"), in: list)
                 }
             } else {
-                try member(key, try readValue(depth: 1))
+                try member(name, try readValue(depth: 1))
             }
         } while try consumeSeparator(close: UInt8(ascii: "}"), in: "the top-level object")
         try expectEnd()
+    }
+}
+
+/// The member names of one object so far: a short list scanned in place, a set once it grows.
+struct MemberNames {
+    private var few: [String] = []
+    private var many: Set<String>?
+
+    /// false when `name` is there already.
+    mutating func insert(_ name: String) -> Bool {
+        if var set = many {
+            many = nil  // keeps the set's storage unique while it is changed
+            defer { many = set }
+            return set.insert(name).inserted
+        }
+        if few.contains(name) { return false }
+        few.append(name)
+        if few.count > 16 { many = Set(few) }
+        return true
     }
 }

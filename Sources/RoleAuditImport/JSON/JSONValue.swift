@@ -28,7 +28,7 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
-    /// The member named `key` of an object (first one if repeated), nil otherwise.
+    /// The member named `key` of an object, nil otherwise (the reader refuses repeated names).
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members, _) = self else { return nil }
         return members.first { $0.key == key }?.value
@@ -44,8 +44,8 @@ public enum JSONValue: Sendable, Equatable {
         switch self {
         case .object: "an object"
         case .array: "an array"
-        case .string(let s, _): "the string \"\(s.count > 40 ? String(s.prefix(40)) + "…" : s)\""
-        case .number(let n, _): "the number \(n)"
+        case .string(let s, _): "the string \(ErrorText.quote(s))"
+        case .number(let n, _): "the number \(ErrorText.cut(n))"
         case .bool(let b, _): "\(b)"
         case .null: "null"
         }

@@ -190,16 +190,25 @@ public enum RuleEngine {
     static func applyWaivers(_ findings: [Finding], policy: Policy, now: Date) -> ([Finding], [WaiverReport]) {
         var out = findings
         var reports: [WaiverReport] = []
-        let day: (Date) -> String = { d in
-            let f = ISO8601DateFormatter()
-            f.formatOptions = [.withFullDate]
-            return f.string(from: d.addingTimeInterval(-1))
+        let dayFormat = ISO8601DateFormatter()
+        dayFormat.formatOptions = [.withFullDate]
+        let day: (Date) -> String = { dayFormat.string(from: $0.addingTimeInterval(-1)) }
+        // Findings by rule, and by rule and principal: each waiver looks at the findings it can
+        // match, so thousands of waivers over a hundred thousand findings stay linear.
+        struct RulePrincipal: Hashable { let rule: String, principal: String }
+        var byRule: [String: [Int]] = [:]
+        var byPrincipal: [RulePrincipal: [Int]] = [:]
+        if !policy.waivers.isEmpty {
+            for i in out.indices {
+                byRule[out[i].ruleID, default: []].append(i)
+                if let p = out[i].principal { byPrincipal[RulePrincipal(rule: out[i].ruleID, principal: p), default: []].append(i) }
+            }
         }
         for w in policy.waivers {
-            let matches = out.indices.filter { i in
+            let candidates = w.principal.map { byPrincipal[RulePrincipal(rule: w.rule, principal: $0)] ?? [] } ?? byRule[w.rule] ?? []
+            let matches = candidates.filter { i in
                 let f = out[i]
-                return f.ruleID == w.rule && (w.principal == nil || f.principal == w.principal)
-                    && (w.organization == nil || f.organization == w.organization) && (w.tenant == nil || f.tenant == w.tenant)
+                return (w.organization == nil || f.organization == w.organization) && (w.tenant == nil || f.tenant == w.tenant)
             }
             let expired = now >= w.expires
             if !expired {
