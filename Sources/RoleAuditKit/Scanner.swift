@@ -144,7 +144,11 @@ public enum Scanner {
         let open = r.findings.filter { $0.isOpen }
         let waived = r.findings.count { $0.status == .waived }
         let baselined = r.findings.count { $0.status == .baselined }
-        let platforms = Set(r.snapshot.sources.compactMap(\.platform)).count
+        // A snapshot file's source names no platform: what it holds does.
+        let s = r.snapshot
+        let platforms = Platform.allCases.count { p in
+            s.sources.contains { $0.platform == p } || s.organizations.contains { $0.platform == p } || s.principals.contains { $0.platform == p }
+        }
         let tenants = r.snapshot.organizations.count { $0.platform == .cortexXDR }
         let orgs = r.snapshot.organizations.count { $0.platform == .huntress }
         let accounts = r.snapshot.accounts.count { $0.platform == .huntress }
