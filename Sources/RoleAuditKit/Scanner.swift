@@ -50,8 +50,8 @@ public enum Scanner {
         let (catalog, policy) = try configuration(options)
         let baseline = try options.baselinePath.map(loadBaseline)
         let history = try options.historyPath.map(History.open)
-        var result = try evaluate(options.paths, catalog, policy, now: options.now, maxFileSize: options.maxFileSize)
-        if let baseline, let path = options.baselinePath { result = RuleEngine.apply(baseline, source: path, to: result) }
+        let judged = try evaluate(options.paths, catalog, policy, now: options.now, maxFileSize: options.maxFileSize)
+        let result = baseline.map { Gate.baseline($0, source: options.baselinePath ?? "", to: judged) } ?? judged
         guard let history else { return try finish(result, options: options, extra: []) }
         // History last: recorded once every report is in place, so a scan whose reports could not
         // be written leaves no trace in it.

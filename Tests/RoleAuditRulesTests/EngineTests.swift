@@ -77,10 +77,10 @@ struct EngineTests {
     /// A policy severity replaces the rule's default; a finding the rule rated lower keeps its
     /// rating unless the override is lower still.
     @Test func severityOverridesRespectTheRulesOwnRatings() {
-        #expect(RuleEngine.severity(.critical, default: .critical, override: .high) == .high)
-        #expect(RuleEngine.severity(.low, default: .critical, override: .high) == .low)
-        #expect(RuleEngine.severity(.medium, default: .critical, override: .info) == .info)
-        #expect(RuleEngine.severity(.info, default: .low, override: .low) == .info)
+        #expect(Gate.severity(.critical, default: .critical, override: .high) == .high)
+        #expect(Gate.severity(.low, default: .critical, override: .high) == .low)
+        #expect(Gate.severity(.medium, default: .critical, override: .info) == .info)
+        #expect(Gate.severity(.info, default: .low, override: .low) == .info)
     }
 
     @Test func policyTurnsRulesOffAndOverridesSeverity() {
