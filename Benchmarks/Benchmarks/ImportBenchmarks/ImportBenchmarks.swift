@@ -17,6 +17,17 @@ func export(_ count: Int, organizations: Int = 5000) -> String {
     return path
 }
 
+/// The rules alone (`RuleEngine.scan`) on the imported export at `path`: the import is not measured.
+func rules(on path: String, _ benchmark: Benchmark) throws {
+    let snapshot = try Importer.load([path])
+    let catalog = try RoleCatalog.bundled()
+    let now = Date(timeIntervalSince1970: 1_795_392_000)
+    benchmark.startMeasurement()
+    let result = RuleEngine.scan(snapshot: snapshot, catalog: catalog, policy: Policy(), now: now)
+    benchmark.stopMeasurement()
+    blackHole(result.findings.count)
+}
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal],
@@ -35,13 +46,7 @@ let benchmarks: @Sendable () -> Void = {
         }
         // The rules alone, on the imported snapshot: what a scan adds to the import.
         Benchmark("Rules on \(count) Huntress memberships", configuration: .init(maxIterations: count > 100_000 ? 3 : 10)) { benchmark in
-            let snapshot = try Importer.load([export(count)])
-            let catalog = try RoleCatalog.bundled()
-            let now = Date(timeIntervalSince1970: 1_795_392_000)
-            benchmark.startMeasurement()
-            let result = RuleEngine.scan(snapshot: snapshot, catalog: catalog, policy: Policy(), now: now)
-            benchmark.stopMeasurement()
-            blackHole(result.findings.count)
+            try rules(on: export(count), benchmark)
         }
     }
 
@@ -50,13 +55,7 @@ let benchmarks: @Sendable () -> Void = {
     // Tests/RoleAuditRulesTests/EngineTests.swift, which failed whenever the machine was busy).
     for count in [1_500, 6_000] {
         Benchmark("Rules on \(count) members of 50 organizations", configuration: .init(maxIterations: 20)) { benchmark in
-            let snapshot = try Importer.load([export(count, organizations: 50)])
-            let catalog = try RoleCatalog.bundled()
-            let now = Date(timeIntervalSince1970: 1_795_392_000)
-            benchmark.startMeasurement()
-            let result = RuleEngine.scan(snapshot: snapshot, catalog: catalog, policy: Policy(), now: now)
-            benchmark.stopMeasurement()
-            blackHole(result.findings.count)
+            try rules(on: export(count, organizations: 50), benchmark)
         }
     }
 }
