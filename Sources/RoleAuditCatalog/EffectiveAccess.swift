@@ -25,18 +25,18 @@ public struct EffectiveAccess: Sendable {
 /// principal stays linear in the number of grants.
 public struct AccessResolver: Sendable {
     public let catalog: RoleCatalog
-    private let grantsByPrincipal: [String: [Grant]]
+    private let grantsByPrincipal: [PrincipalID: [Grant]]
 
     public init(catalog: RoleCatalog, snapshot: Snapshot) {
         self.catalog = catalog
-        grantsByPrincipal = Dictionary(grouping: snapshot.grants) { "\($0.platform.rawValue)|\($0.principal)" }
+        grantsByPrincipal = Dictionary(grouping: snapshot.grants) { PrincipalID(platform: $0.platform, key: $0.principal) }
     }
 
     /// The documented role a grant names, if any.
     public func role(of grant: Grant) -> CatalogRole? { catalog.role(of: grant) }
 
     public func grants(of principal: String, on platform: Platform) -> [Grant] {
-        grantsByPrincipal["\(platform.rawValue)|\(principal)"] ?? []
+        grantsByPrincipal[PrincipalID(platform: platform, key: principal)] ?? []
     }
 
     public func access(of principal: String, on platform: Platform) -> EffectiveAccess {

@@ -15,7 +15,12 @@ public struct RoleCatalog: Sendable {
     /// The passages of the seeds that read two ways, with the cells that rest on them.
     public let passages: [ContestedPassage]
     /// Roles by platform and normalised name or alias: lookups run once per grant.
-    private let byName: [String: [CatalogRole]]
+    private let byName: [Label: [CatalogRole]]
+
+    private struct Label: Hashable {
+        let platform: Platform
+        let label: String
+    }
 
     init(
         version: String, capabilities: [CapabilityID: Capability], roles: [CatalogRole], seeds: [SeedDocument], matrices: [MatrixTable],
@@ -27,10 +32,10 @@ public struct RoleCatalog: Sendable {
         self.seeds = seeds
         self.matrices = matrices
         self.passages = passages
-        var index: [String: [CatalogRole]] = [:]
+        var index: [Label: [CatalogRole]] = [:]
         for role in roles {
             for label in Set([role.name] + role.aliases).map(CatalogRole.normalize) {
-                index["\(role.platform.rawValue)|\(label)", default: []].append(role)
+                index[Label(platform: role.platform, label: label), default: []].append(role)
             }
         }
         byName = index
@@ -50,7 +55,7 @@ public struct RoleCatalog: Sendable {
     /// The documented role a vendor label names. Huntress labels are the same at both levels
     /// ("Admin"), so the level decides; Cortex role names are unique, so the level is a hint.
     public func role(_ label: String, on platform: Platform, level: Level? = nil) -> CatalogRole? {
-        let named = byName["\(platform.rawValue)|\(CatalogRole.normalize(label))"] ?? []
+        let named = byName[Label(platform: platform, label: CatalogRole.normalize(label))] ?? []
         if let level, let exact = named.first(where: { $0.level == level }) { return exact }
         return platform == .huntress && level != nil ? nil : named.first
     }

@@ -230,7 +230,7 @@ public struct HistoryStore: Sendable {
         let previousID: Int64? = try previous?.decode(forColumn: "id")
         let times = Times()
         let previousTime = try previous.map { try times.read($0, "time", in: "scan") }
-        var before: [String: (firstSeen: Date, entry: Baseline.Entry)] = [:]
+        var before: [String: Gate.HistoryState.Seen] = [:]
         if let previousID {
             // Columns by position, not looked up by name for each value: the previous scan may hold
             // hundreds of thousands of findings.
@@ -245,31 +245,15 @@ public struct HistoryStore: Sendable {
                     fingerprint: try row.decode(atIndex: 0), rule_id: try row.decode(atIndex: 1), severity: try row.decode(atIndex: 2),
                     platform: try row.decode(atIndex: 3), scope: try row.decode(atIndex: 4), principal: try row.decode(atIndex: 5),
                     role: try row.decode(atIndex: 6), message: try row.decode(atIndex: 7))
-                before[entry.fingerprint] = (try times.read(row, 8, in: "finding.first_seen"), entry)
+                before[entry.fingerprint] = Gate.HistoryState.Seen(firstSeen: try times.read(row, 8, in: "finding.first_seen"), entry: entry)
             }
         }
         // The history keeps whole seconds.
-        let now = times.date(times.text(result.now))
-        var findings = result.findings
-        for i in findings.indices {
-            let seen = before[findings[i].fingerprint]?.firstSeen
-            if findings[i].isOpen { findings[i].status = seen == nil ? .new : .persisting }
-            findings[i].firstSeen = seen ?? now
-        }
-        let current = Set(findings.lazy.filter(\.isOpen).map(\.fingerprint))
-        let resolved = before.values.map(\.entry).filter { !current.contains($0.fingerprint) }.sorted { $0.fingerprint < $1.fingerprint }
-        var out = result.with(findings: findings)
-        let point = HistoryReport.Point(scan: scanID, time: result.now, open: openCounts(findings))
-        out.history = HistoryReport(
-            database: path, scan: scanID, previous: previousTime, resolved: resolved,
-            trend: (try trend(db, times) + [point]).sorted { $0.scan < $1.scan })
+        let state = Gate.HistoryState(
+            database: path, scan: scanID, previous: previousTime, open: before, trend: try trend(db, times),
+            now: times.date(times.text(result.now)) ?? result.now)
+        let out = Gate.history(state, to: result)
         return HistoryDraft(result: out, scanID: scanID, previousID: previousID)
-    }
-
-    static func openCounts(_ findings: [Finding]) -> [Severity: Int] {
-        var counts = Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0, 0) })
-        for f in findings where f.isOpen { counts[f.severity, default: 0] += 1 }
-        return counts
     }
 
     /// Compares `result` with the latest scan recorded, takes the scan's number, has `write` write
@@ -331,7 +315,7 @@ public struct HistoryStore: Sendable {
         let result = draft.result
         let times = Times()
         let now = times.text(result.now)
-        let open = openCounts(result.findings)
+        let open = Gate.openCounts(result.findings)
         let coverage = try String(decoding: JSONEncoder().encode(result.snapshot.coverage.map(\.detail)), as: UTF8.self)
         try db.execute(
             sql: """

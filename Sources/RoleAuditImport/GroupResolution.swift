@@ -100,7 +100,7 @@ struct GroupResolution {
         }
         var reach = [[Int32: Reach]?](repeating: nil, count: groups.count)
         let walk = Walk(groups.count)
-        var best: [String: [Int32: (reach: Reach, provenance: Provenance, others: Int)]] = [:]  // "tenant|user"
+        var best: [TenantName: [Int32: (reach: Reach, provenance: Provenance, others: Int)]] = [:]  // by tenant and user
         // Parents' components come first in Tarjan's order (its edges go from child to parent).
         for c in components {
             if c.count == 1, let g = c.first, !groups[Int(g)].parents.contains(g) {
@@ -112,7 +112,7 @@ struct GroupResolution {
                 let group = groups[Int(g)]
                 guard !group.members.isEmpty, let roles = reach[Int(g)] else { continue }
                 for (user, provenance) in group.members {
-                    let who = "\(group.tenant)|\(user)"
+                    let who = TenantName(tenant: group.tenant, name: user)
                     var mine = best[who] ?? [:]
                     best[who] = nil  // unique while changed
                     for (role, r) in roles {
@@ -140,10 +140,10 @@ struct GroupResolution {
         }
         var out: [Result] = []
         for who in best.keys.sorted() {
-            guard let bar = who.firstIndex(of: "|"), let roles = best[who] else { continue }
+            guard let roles = best[who] else { continue }
             for (role, b) in roles.sorted(by: { roleNames[Int($0.key)] < roleNames[Int($1.key)] }) {
                 out.append(Result(
-                    user: String(who[who.index(after: bar)...]), tenant: String(who[..<bar]), role: roleNames[Int(role)],
+                    user: who.name, tenant: who.tenant, role: roleNames[Int(role)],
                     giver: groups[Int(b.reach.giver)].name, chain: b.reach.chain.names(groups), provenance: b.provenance,
                     otherGroups: b.others))
             }
@@ -271,4 +271,11 @@ struct GroupResolution {
         }
         return (out, cycles)
     }
+}
+
+/// Something named within a Cortex tenant: a group (by lower-cased name), a user, a role id.
+struct TenantName: Hashable, Comparable {
+    let tenant: String
+    let name: String
+    static func < (a: TenantName, b: TenantName) -> Bool { (a.tenant, a.name) < (b.tenant, b.name) }
 }

@@ -19,8 +19,8 @@ final class SnapshotBuilder {
     private var principalList: [Principal] = []
     private var principalIndex: [PlatformKey: Int] = [:]
     private var grantPrincipal: [Int32] = []
-    private var roles: [String: RoleParts] = [:]
-    private var groups: [String: GroupParts] = [:]
+    private var roles: [RoleID: RoleParts] = [:]
+    private var groups: [TenantName: GroupParts] = [:]
     private var grants: [Grant] = []
     /// Per grant: whether its source says what its endpoint scope is (false: the source carries no
     /// scope, as get_roles' user lists do, so another file's scope for the same grant is no conflict).
@@ -33,7 +33,7 @@ final class SnapshotBuilder {
 
     // Cortex: memberships a user record claims, role ids, scopes, roles' group lists.
     private var claimedGroups: [(tenant: String, principal: String, group: String, provenance: Provenance)] = []
-    private var roleNamesByID: [String: String] = [:]
+    private var roleNamesByID: [TenantName: String] = [:]
     private var scopes: [(tenant: String, entity: String, isGroup: Bool, scope: Scope)] = []
     private var groupsNamedByRoles: [(tenant: String, group: String, role: String, provenance: Provenance)] = []
     private var groupRoleIDs: [(tenant: String, group: String, roleID: String, file: String)] = []
@@ -208,8 +208,8 @@ final class SnapshotBuilder {
     }
 
     func add(role: RoleDefinition) {
-        let key = "\(role.platform.rawValue)|\(role.tenant ?? "")|\(role.name.lowercased())"
-        if let id = role.id, let tenant = role.tenant { roleNamesByID["\(tenant)|\(id)"] = role.name }
+        let key = RoleID(platform: role.platform, tenant: role.tenant, name: role.name)
+        if let id = role.id, let tenant = role.tenant { roleNamesByID[TenantName(tenant: tenant, name: id)] = role.name }
         guard var old = roles[key] else {
             roles[key] = RoleParts(role: role, permissions: Set(role.permissions))
             return
@@ -225,7 +225,7 @@ final class SnapshotBuilder {
     }
 
     func add(group: Group) {
-        let key = "\(group.tenant)|\(group.name.lowercased())"
+        let key = TenantName(tenant: group.tenant, name: group.name.lowercased())
         guard var old = groups[key] else {
             groups[key] = GroupParts(group)
             return
@@ -385,8 +385,8 @@ final class SnapshotBuilder {
 
     private func resolveGroupRoles() {
         for link in groupRoleIDs {
-            let key = "\(link.tenant)|\(link.group.lowercased())"
-            if let name = roleNamesByID["\(link.tenant)|\(link.roleID)"], groups[key] != nil {
+            let key = TenantName(tenant: link.tenant, name: link.group.lowercased())
+            if let name = roleNamesByID[TenantName(tenant: link.tenant, name: link.roleID)], groups[key] != nil {
                 groups[key]?.roles.insert(name)
                 groups[key]?.merged = true
             } else {
@@ -397,7 +397,7 @@ final class SnapshotBuilder {
             }
         }
         for link in groupsNamedByRoles {
-            let key = "\(link.tenant)|\(link.group.lowercased())"
+            let key = TenantName(tenant: link.tenant, name: link.group.lowercased())
             if groups[key] != nil {
                 groups[key]?.roles.insert(link.role)
                 groups[key]?.merged = true
@@ -416,7 +416,7 @@ final class SnapshotBuilder {
     /// `GroupResolution`). Cycles of nested groups are reported.
     private func expandGroupGrants() {
         let keys = groups.keys.sorted()
-        var index: [String: Int32] = [:]
+        var index: [TenantName: Int32] = [:]
         index.reserveCapacity(keys.count)
         for (i, k) in keys.enumerated() { index[k] = Int32(i) }
         var members = [[String: Provenance]](repeating: [:], count: keys.count)
@@ -425,7 +425,7 @@ final class SnapshotBuilder {
             guard let g = groups[k] else { continue }
             for m in g.members { members[i][m.lowercased()] = g.group.provenance }
             for nested in g.nestedGroups.sorted() {
-                guard let child = index["\(g.group.tenant)|\(nested.lowercased())"] else {
+                guard let child = index[TenantName(tenant: g.group.tenant, name: nested.lowercased())] else {
                     coverage.insert(CoverageIssue(
                         kind: .undefinedGroup, platform: .cortexXDR, scope: g.group.tenant, file: g.group.provenance.file,
                         detail: "group '\(g.group.name)' nests group '\(nested)', which was not exported", reference: "group \(nested)",
@@ -436,7 +436,7 @@ final class SnapshotBuilder {
             }
         }
         for c in claimedGroups {
-            guard let i = index["\(c.tenant)|\(c.group.lowercased())"].map(Int.init) else {
+            guard let i = index[TenantName(tenant: c.tenant, name: c.group.lowercased())].map(Int.init) else {
                 coverage.insert(CoverageIssue(
                     kind: .undefinedGroup, platform: .cortexXDR, scope: c.tenant, file: c.provenance.file,
                     detail: "user '\(c.principal)' is in group '\(c.group)', which was not exported: the roles it gives are unknown",
@@ -452,7 +452,7 @@ final class SnapshotBuilder {
             groups: keys.enumerated().map { i, k in
                 let g = groups[k]
                 return GroupResolution.Group(
-                    name: g?.group.name ?? k, tenant: g?.group.tenant ?? "", file: g?.group.provenance.file ?? "",
+                    name: g?.group.name ?? k.name, tenant: g?.group.tenant ?? k.tenant, file: g?.group.provenance.file ?? "",
                     roles: (g?.roles ?? []).compactMap { roleID[$0] }.sorted(), parents: Array(Set(parents[i])).sorted(),
                     members: members[i])
             },
@@ -476,12 +476,13 @@ final class SnapshotBuilder {
 
     private func applyScopes() {
         guard !scopes.isEmpty else { return }
-        var byEntity: [String: Scope] = [:]
-        for s in scopes { byEntity["\(s.tenant)|\(s.isGroup ? "group" : "user")|\(s.entity)"] = s.scope }
+        struct Entity: Hashable { let tenant: String, isGroup: Bool, name: String }
+        var byEntity: [Entity: Scope] = [:]
+        for s in scopes { byEntity[Entity(tenant: s.tenant, isGroup: s.isGroup, name: s.entity)] = s.scope }
         for i in grants.indices where grants[i].platform == .cortexXDR && grants[i].scope == nil && !scopeStated[i] {
             let g = grants[i]
-            let user = byEntity["\(g.target)|user|\(g.principal)"]
-            let group = g.path.groupName.flatMap { byEntity["\(g.target)|group|\($0.lowercased())"] }
+            let user = byEntity[Entity(tenant: g.target, isGroup: false, name: g.principal)]
+            let group = g.path.groupName.flatMap { byEntity[Entity(tenant: g.target, isGroup: true, name: $0.lowercased())] }
             if let scope = user ?? group {
                 grants[i].scope = scope
                 scopeStated[i] = true

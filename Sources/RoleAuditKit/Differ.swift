@@ -13,8 +13,7 @@ public enum Differ {
         let (catalog, policy) = try Scanner.configuration(options)
         let old = try Scanner.evaluate([before], catalog, policy, now: options.now, maxFileSize: options.maxFileSize)
         let new = try Scanner.evaluate([after], catalog, policy, now: options.now, maxFileSize: options.maxFileSize)
-        var result = RuleEngine.apply(Baseline(findings: old.findings, generatedAt: options.now.iso8601), source: before, to: new)
-        result.changes = AccessChanges.between(before: old, after: result, beforeLabel: before, afterLabel: after)
+        let result = Gate.diff(before: old, after: new, beforeLabel: before, afterLabel: after, now: options.now)
         let outcome = try Scanner.finish(result, options: options, extra: [DiffMarkdownWriter.self])
         // Incomplete exports on either side make the comparison unreliable.
         guard old.snapshot.isComplete || options.allowIncomplete else {

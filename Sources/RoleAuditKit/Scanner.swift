@@ -50,8 +50,8 @@ public enum Scanner {
         let (catalog, policy) = try configuration(options)
         let baseline = try options.baselinePath.map(loadBaseline)
         let history = try options.historyPath.map(History.open)
-        var result = try evaluate(options.paths, catalog, policy, now: options.now, maxFileSize: options.maxFileSize)
-        if let baseline, let path = options.baselinePath { result = RuleEngine.apply(baseline, source: path, to: result) }
+        let judged = try evaluate(options.paths, catalog, policy, now: options.now, maxFileSize: options.maxFileSize)
+        let result = baseline.map { Gate.baseline($0, source: options.baselinePath ?? "", to: judged) } ?? judged
         guard let history else { return try finish(result, options: options, extra: []) }
         // History last: recorded once every report is in place, so a scan whose reports could not
         // be written leaves no trace in it.
@@ -144,7 +144,11 @@ public enum Scanner {
         let open = r.findings.filter { $0.isOpen }
         let waived = r.findings.count { $0.status == .waived }
         let baselined = r.findings.count { $0.status == .baselined }
-        let platforms = Set(r.snapshot.sources.compactMap(\.platform)).count
+        // A snapshot file's source names no platform: what it holds does.
+        let s = r.snapshot
+        let platforms = Platform.allCases.count { p in
+            s.sources.contains { $0.platform == p } || s.organizations.contains { $0.platform == p } || s.principals.contains { $0.platform == p }
+        }
         let tenants = r.snapshot.organizations.count { $0.platform == .cortexXDR }
         let orgs = r.snapshot.organizations.count { $0.platform == .huntress }
         let accounts = r.snapshot.accounts.count { $0.platform == .huntress }

@@ -115,6 +115,16 @@ struct ScanCommandTests {
         #expect(try essence(a) == essence(c))
     }
 
+    /// A snapshot file names no platform in its source: the summary counts the platforms it holds.
+    @Test func summaryCountsThePlatformsOfASnapshot() throws {
+        let out = try scratch()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let snapshot = Self.root.appendingPathComponent("Tests/RoleAuditImportTests/Fixtures/snapshot/snapshot.json").path
+        let r = try Executable.run(["scan", snapshot, "--format", "json", "--output", out.path, "--now", Self.now, "--fail-on", "never"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("1 files, 2 platform(s), 1 Huntress account(s)"), "\(r.stdout)")
+    }
+
     @Test func failOnDecidesTheExitCode() throws {
         let out = try scratch()
         defer { try? FileManager.default.removeItem(at: out) }

@@ -5,9 +5,10 @@ import Testing
 
 /// Issue 11, part B, on the import side: hostile shapes of a few megabytes are read in time and
 /// memory proportional to their size. The inputs are generated here at the sizes the issue names.
-/// These tests assert what is read, not how fast; the one-minute limits only stop a run that
+/// These tests assert what is read, not how fast; the five-minute limits only stop a run that
 /// would otherwise take an hour (the quadratic readers took from 15 seconds to forever on these,
-/// in release builds).
+/// in release builds). One minute was a timing assertion: a debug build running the whole suite
+/// on two busy cores took longer than that for the 2,000-group cycle. Speed is the benchmark's.
 struct BoundedWorkTests {
     /// A Cortex platform user-group list: (name, role, members, nested groups).
     static func groups(_ list: [(String, String?, [String], [String])]) -> String {
@@ -24,7 +25,7 @@ struct BoundedWorkTests {
 
     /// 2,000 groups nested in a cycle, each with a member and one of three roles: every member gets
     /// each role once, and the cycle is reported naming its groups.
-    @Test(.timeLimit(.minutes(1))) func aCycleOfNestedGroupsIsResolvedOnceAndReported() async throws {
+    @Test(.timeLimit(.minutes(5))) func aCycleOfNestedGroupsIsResolvedOnceAndReported() async throws {
         let n = 2000
         let roles = ["Viewer", "Investigator", "Responder"]
         let list = (0..<n).map { i in ("G\(i)", roles[i % 3], ["u\(i)@corp.example"], ["G\((i + 1) % n)"]) }
@@ -45,7 +46,7 @@ struct BoundedWorkTests {
     /// A chain of 8,000 nested groups, a member in each, the role given at the top: one grant
     /// each, through the shortest path, its middle left out; a user in two groups gets one grant
     /// and the count of the other path.
-    @Test(.timeLimit(.minutes(1))) func aDeepChainOfNestedGroupsGivesOneGrantPerRole() async throws {
+    @Test(.timeLimit(.minutes(5))) func aDeepChainOfNestedGroupsGivesOneGrantPerRole() async throws {
         let n = 8000
         var list = (0..<n).map { i in ("G\(i)", i == 0 ? "Investigator" : nil, ["u\(i)@corp.example"], i + 1 < n ? ["G\(i + 1)"] : []) }
         list[3].2.append("u7999@corp.example")  // the deepest user is also in G3, much nearer the top
@@ -67,7 +68,7 @@ struct BoundedWorkTests {
 
     /// The console's users table lists a group on each of its members' rows: 20,000 rows of one
     /// group are one group of 20,000.
-    @Test(.timeLimit(.minutes(1))) func twentyThousandUsersOfOneGroupInTheUsersTable() async throws {
+    @Test(.timeLimit(.minutes(5))) func twentyThousandUsersOfOneGroupInTheUsersTable() async throws {
         var csv = "Email,Direct XDR Role,Groups,Group Roles\n"
         for i in 0..<20_000 { csv += "user\(i)@corp.example,Viewer,SOC,Responder\n" }
         let dir = try Fixture.folder(["t/users.csv": csv])
@@ -80,7 +81,7 @@ struct BoundedWorkTests {
     }
 
     /// get_roles answers each requested name with the role again: 20,000 records of one role.
-    @Test(.timeLimit(.minutes(1))) func repeatedRoleRecordsAreMergedOnce() async throws {
+    @Test(.timeLimit(.minutes(5))) func repeatedRoleRecordsAreMergedOnce() async throws {
         let records = (0..<20_000).map { #"[{"pretty_name": "Big Role", "permissions": ["perm_\#($0)"], "groups": [], "users": []}]"# }
         let dir = try Fixture.folder(["t/get_roles.json": #"{"reply": [\#(records.joined(separator: ","))]}"#])
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -91,7 +92,7 @@ struct BoundedWorkTests {
 
     // MARK: B4 XML
 
-    @Test(.timeLimit(.minutes(1))) func aFortyThousandGrantXMLSnapshotIsRead() async throws {
+    @Test(.timeLimit(.minutes(5))) func aFortyThousandGrantXMLSnapshotIsRead() async throws {
         var xml = #"<roleaudit-snapshot version="1">"# + "\n"
         for i in 0..<40_000 {
             xml += #"  <grant platform="huntress" principal="user\#(i)@corp.example" role="Read-only" level="organization" target="\#(i % 400)"/>"# + "\n"

@@ -6,15 +6,16 @@ import RoleAuditRules
 import Testing
 
 /// Issue 11, part B, in the engine: separation of duties and waivers stay linear on the shapes that
-/// made them quadratic. The assertions are about what is found; the one-minute limits only stop a
-/// run that would otherwise take many minutes.
+/// made them quadratic. The assertions are about what is found; the five-minute limits only stop a
+/// run that would otherwise take far longer (one minute was a timing assertion: a debug build
+/// running the whole suite on two busy cores took longer than that). Speed is the benchmark's.
 struct BoundedRuleWorkTests {
     let catalog: RoleCatalog
     init() throws { catalog = try Shared.catalog.get() }
 
     /// One person holding organization-level Admin in 4,000 organizations plus Finance: the Admin
     /// grants all give the same, so they are judged once, not pair by pair.
-    @Test(.timeLimit(.minutes(1))) func separationOfDutiesOnThousandsOfGrantsOfOnePerson() async throws {
+    @Test(.timeLimit(.minutes(5))) func separationOfDutiesOnThousandsOfGrantsOfOnePerson() async throws {
         var s = ExampleSnapshot().huntress("boss@msp.example", "Finance").snapshot
         for org in 0..<4000 {
             s.organizations.append(Organization(platform: .huntress, kind: .organization, id: "\(1000 + org)", accountID: "1"))
@@ -35,7 +36,7 @@ struct BoundedRuleWorkTests {
 
     /// Thousands of waivers over a hundred thousand findings: each waiver looks only at the
     /// findings of its rule and principal.
-    @Test(.timeLimit(.minutes(1))) func thousandsOfWaiversOverAHundredThousandFindings() async throws {
+    @Test(.timeLimit(.minutes(5))) func thousandsOfWaiversOverAHundredThousandFindings() async throws {
         var snapshot = Snapshot()
         snapshot.organizations = [Organization(platform: .cortexXDR, kind: .tenant, id: "t1", name: "t1")]
         snapshot.principals = (0..<100_000).map { i in

@@ -118,9 +118,10 @@ public enum SARIFReportWriter: ReportWriter {
         j.field("kind", "fail")
         j.field("level", level(f.severity))
         // Each grant's file and line, once each; a finding without grants (a coverage note) has none.
-        var seen: Set<String> = []
+        struct Place: Hashable { let file: String, line: Int?, record: String }
+        var seen: Set<Place> = []
         let located = f.evidence.compactMap { e -> (Grant, String)? in
-            guard let g = e.grant, seen.insert("\(g.provenance.file)|\(g.provenance.line ?? 0)|\(g.provenance.record)").inserted else { return nil }
+            guard let g = e.grant, seen.insert(Place(file: g.provenance.file, line: g.provenance.line, record: g.provenance.record)).inserted else { return nil }
             return (g, e.detail)
         }
         j.array("locations", located) { g, detail in

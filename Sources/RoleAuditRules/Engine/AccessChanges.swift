@@ -63,15 +63,23 @@ public struct AccessChanges: Sendable {
         }
         for (k, gs) in afterGrants {
             guard let previous = beforeGrants[k] else { gs.forEach { change(.added, $0, nil) }; continue }
-            let was = Set(previous.map { "\($0.path)|\($0.scope.map { "\($0.areas.sorted { $0.key < $1.key })" } ?? "")" })
-            for g in gs where !was.contains("\(g.path)|\(g.scope.map { "\($0.areas.sorted { $0.key < $1.key })" } ?? "")") {
+            struct Way: Hashable { let path: GrantPath, scope: Scope? }
+            let was = Set(previous.map { Way(path: $0.path, scope: $0.scope) })
+            for g in gs where !was.contains(Way(path: g.path, scope: g.scope)) {
                 change(.changed, g, previous.first)
             }
         }
         for (k, gs) in beforeGrants where afterGrants[k] == nil { gs.forEach { change(.removed, $0, nil) } }
+        // Changes alike in all of these (another platform or level, another path) keep an order
+        // of their own: they come from dictionaries, whose order changes from run to run.
         changes.sort {
-            ($0.tier ?? .read, $1.grant.principal, $1.grant.target, $1.grant.role, $1.kind.rawValue)
-                > ($1.tier ?? .read, $0.grant.principal, $0.grant.target, $0.grant.role, $0.kind.rawValue)
+            if ($0.tier ?? .read, $1.grant.principal, $1.grant.target, $1.grant.role, $1.kind.rawValue)
+                != ($1.tier ?? .read, $0.grant.principal, $0.grant.target, $0.grant.role, $0.kind.rawValue) {
+                return ($0.tier ?? .read, $1.grant.principal, $1.grant.target, $1.grant.role, $1.kind.rawValue)
+                    > ($1.tier ?? .read, $0.grant.principal, $0.grant.target, $0.grant.role, $0.kind.rawValue)
+            }
+            return ($0.grant.platform.rawValue, $0.grant.level.rawValue, $0.grant.path.groupName ?? "", $0.grant.provenance)
+                < ($1.grant.platform.rawValue, $1.grant.level.rawValue, $1.grant.path.groupName ?? "", $1.grant.provenance)
         }
         let afterPrints = Set(after.findings.map(\.fingerprint))
         return AccessChanges(

@@ -25,19 +25,19 @@ public struct RoleResolver: Sendable {
     public let catalog: RoleCatalog
     private let permissionMap: [String: [CapabilityID]]
     /// By platform, tenant and lower-cased name.
-    private let definedRoles: [String: RoleDefinition]
+    private let definedRoles: [RoleID: RoleDefinition]
 
     public init(snapshot: Snapshot, catalog: RoleCatalog, policy: Policy) {
         self.catalog = catalog
         permissionMap = policy.permissionMap
         definedRoles = Dictionary(
-            snapshot.roles.map { ("\($0.platform.rawValue)|\($0.tenant ?? "")|\($0.name.lowercased())", $0) }, uniquingKeysWith: { a, _ in a })
+            snapshot.roles.map { (RoleID(platform: $0.platform, tenant: $0.tenant, name: $0.name), $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// A custom role the export defines for the grant's tenant (or platform-wide).
     public func definedRole(of grant: Grant) -> RoleDefinition? {
-        let name = grant.role.lowercased()
-        return definedRoles["\(grant.platform.rawValue)|\(grant.target)|\(name)"] ?? definedRoles["\(grant.platform.rawValue)||\(name)"]
+        definedRoles[RoleID(platform: grant.platform, tenant: grant.target, name: grant.role)]
+            ?? definedRoles[RoleID(platform: grant.platform, tenant: nil, name: grant.role)]
     }
 
     /// The documented role, and the capabilities the grant gives (nil when neither the catalog nor

@@ -36,11 +36,7 @@ public struct RuleContext: Sendable {
 
     typealias RoleKey = RoleResolver.Key
 
-    public struct PrincipalKey: Hashable, Sendable, Comparable {
-        public let platform: Platform
-        public let key: String
-        public static func < (a: PrincipalKey, b: PrincipalKey) -> Bool { (a.platform, a.key) < (b.platform, b.key) }
-    }
+    public typealias PrincipalKey = PrincipalID
 
     public init(snapshot: Snapshot, catalog: RoleCatalog, policy: Policy, now: Date) {
         self.snapshot = snapshot

@@ -53,11 +53,11 @@ public struct LP001TooManyAdministrators: Rule {
 
     /// Holders of the roles `test` accepts, per Huntress account or Cortex tenant, against the threshold.
     private func count(_ c: RuleContext, _ test: (CatalogRole?) -> Bool, role: String?, what: String) -> [Finding] {
-        var holders: [String: [Grant]] = [:]  // "platform|scope" -> grants
+        var holders: [PlaceID: [Grant]] = [:]
         // People: an API key with an administrator role is LP-009's.
         for (_, grants) in c.grantsByRole(test) {
             for g in grants where c.principal(g.principal, on: g.platform)?.kind != .nonHuman {
-                holders["\(g.platform.rawValue)|\(g.target)", default: []].append(g)
+                holders[PlaceID(platform: g.platform, id: g.target), default: []].append(g)
             }
         }
         let limit = c.policy.maxFullAdmins
@@ -65,8 +65,8 @@ public struct LP001TooManyAdministrators: Rule {
             let grants = holders[key] ?? []
             let people = Set(grants.map(\.principal))
             guard people.count > limit else { return nil }
-            let huntress = key.hasPrefix("huntress|")
-            let scope = String(key.split(separator: "|", maxSplits: 1).last ?? "")
+            let huntress = key.platform == .huntress
+            let scope = key.id
             return Finding(
                 rule: Self.description, platform: huntress ? .huntress : .cortexXDR, account: huntress ? scope : nil,
                 tenant: huntress ? nil : scope, role: role,

@@ -38,15 +38,26 @@ public struct LP005RedundantGrant: Rule {
         for (who, grants) in c.sortedPrincipals where grants.count > 1 {
             // Each grant's capabilities, and those of them the documentation states without doubt.
             let known = grants.compactMap { g in c.capabilities(of: g).map { (g, $0, Self.undoubted(g, $0, c)) } }.filter { !$0.1.isEmpty }
+            guard known.count > 1 else { continue }
+            let places = Self.places(known, c)
             for (i, (g, caps, sure)) in known.enumerated() {
-                let cover = known.enumerated().first { j, other in
-                    guard j != i, covers(other.0, g, c) else { return false }
+                // Only a grant in the same place, or an account-level one over an organization, can
+                // cover another; and grants that give the same in one place are judged once, as a
+                // class. One person with Admin in 4,000 organizations was 16 million comparisons.
+                var candidates = places[Place(g)] ?? []
+                if g.platform == .huntress, g.level == .organization, let account = c.account(of: g) {
+                    candidates += places[Place(platform: .huntress, level: .account, target: account)] ?? []
+                }
+                // The first covering grant in the principal's order, as a walk over all its grants meets them.
+                let cover = candidates.compactMap { k -> Int? in
+                    guard k.covers(g) else { return nil }
                     // The same capabilities read the same way: one of the two is redundant; keep the
                     // first in a stable order.
-                    if other.1 == caps && other.2 == sure { return Self.rank(other.0) < Self.rank(g) }
-                    return caps.isSubset(of: other.2)
-                }
-                guard let (_, (by, _, _)) = cover else { continue }
+                    if k.capabilities == caps && k.undoubted == sure { return k.first(rankedBelow: Self.rank(g)) }
+                    return caps.isSubset(of: k.undoubted) ? k.members[0] : nil
+                }.min()
+                guard let cover else { continue }
+                let by = known[cover].0
                 out.append(Finding(
                     rule: Self.description, platform: who.platform, account: who.platform == .huntress ? c.account(of: g) : nil,
                     organization: g.level == .organization ? g.target : nil, tenant: who.platform == .cortexXDR ? g.target : nil,
@@ -58,18 +69,93 @@ public struct LP005RedundantGrant: Rule {
         return out
     }
 
-    /// Whether `broad` reaches everything `narrow` reaches: same Cortex tenant (and no narrower
-    /// scope), or a Huntress account-level role that sees every organization of the account.
-    private func covers(_ broad: Grant, _ narrow: Grant, _ c: RuleContext) -> Bool {
-        guard broad.platform == narrow.platform, broad != narrow else { return false }
-        if broad.platform == .cortexXDR {
-            guard broad.target == narrow.target else { return false }
-            return broad.scope == nil || broad.scope == narrow.scope
+    /// Where a grant applies: a Cortex tenant (whatever the level), a Huntress organization or account.
+    private struct Place: Hashable {
+        let platform: Platform
+        let level: Level
+        let target: String
+        init(platform: Platform, level: Level, target: String) {
+            self.platform = platform
+            self.level = platform == .cortexXDR ? .tenant : level
+            self.target = target
         }
-        if broad.level == narrow.level { return broad.target == narrow.target }
-        guard broad.level == .account, narrow.level == .organization, c.account(of: narrow) == broad.target else { return false }
-        // Line 10 states this reach for Admins and Security Engineers only.
-        guard let reach = c.documentedRole(of: broad)?.grant("organizations.view_all") else { return false }
+        init(_ g: Grant) { self.init(platform: g.platform, level: g.level, target: g.target) }
+    }
+
+    /// Grants of one place that give the same and reach as far: as a covering grant, one is as good
+    /// as another but for which comes first.
+    private struct Class {
+        let capabilities: Set<CapabilityID>
+        let undoubted: Set<CapabilityID>
+        let platform: Platform
+        let level: Level
+        let scope: Scope?
+        /// An account-level Huntress role that sees every organization of the account (line 10).
+        let reachesOrganizations: Bool
+        /// Positions in the principal's grants, ascending, with their ranks and the lowest rank so far.
+        var members: [Int] = []
+        var lowestRank: [String] = []
+
+        /// Whether the class's grants reach everything `narrow` reaches (a grant in the same place
+        /// or, for an organization, in its account): no narrower Cortex scope; an account-level
+        /// Huntress role over an organization only where line 10 states it.
+        func covers(_ narrow: Grant) -> Bool {
+            if platform == .cortexXDR { return scope == nil || scope == narrow.scope }
+            if level == narrow.level { return true }
+            return level == .account && narrow.level == .organization && reachesOrganizations
+        }
+
+        /// The first member ranked below `rank` (a grant is never ranked below itself).
+        func first(rankedBelow rank: String) -> Int? {
+            // `lowestRank` never rises: the first position below `rank` is found by bisection.
+            var (low, high) = (0, lowestRank.count)
+            while low < high {
+                let mid = (low + high) / 2
+                if lowestRank[mid] < rank { high = mid } else { low = mid + 1 }
+            }
+            return low < members.count ? members[low] : nil
+        }
+    }
+
+    private struct ClassKey: Hashable {
+        let capabilities: Set<CapabilityID>
+        let undoubted: Set<CapabilityID>
+        let scope: Scope?
+        let level: Level
+        let role: String
+    }
+
+    /// A principal's grants by place, and in each place by what they give, classes in the order of
+    /// their first grant.
+    private static func places(_ known: [(Grant, Set<CapabilityID>, Set<CapabilityID>)], _ c: RuleContext) -> [Place: [Class]] {
+        var classes: [Place: [Class]] = [:]
+        var index: [Place: [ClassKey: Int]] = [:]
+        for (i, (g, caps, sure)) in known.enumerated() {
+            let place = Place(g)
+            // The role matters only where it decides the reach (an account-level Huntress grant).
+            let reaches = g.platform == .huntress && g.level == .account && reachesEveryOrganization(g, c)
+            let key = ClassKey(capabilities: caps, undoubted: sure, scope: g.platform == .cortexXDR ? g.scope : nil, level: g.level, role: reaches ? "reach" : "")
+            let rank = Self.rank(g)
+            let n: Int
+            if let found = index[place]?[key] {
+                n = found
+            } else {
+                n = classes[place]?.count ?? 0
+                index[place, default: [:]][key] = n
+                classes[place, default: []].append(Class(
+                    capabilities: caps, undoubted: sure, platform: g.platform, level: g.level,
+                    scope: g.platform == .cortexXDR ? g.scope : nil, reachesOrganizations: reaches))
+            }
+            classes[place]?[n].members.append(i)
+            let lowest = classes[place]?[n].lowestRank.last.map { min($0, rank) } ?? rank
+            classes[place]?[n].lowestRank.append(lowest)
+        }
+        return classes
+    }
+
+    /// Line 10 states that account-level Admins and Security Engineers see every organization.
+    private static func reachesEveryOrganization(_ g: Grant, _ c: RuleContext) -> Bool {
+        guard let reach = c.documentedRole(of: g)?.grant("organizations.view_all") else { return false }
         return reach.basis == .stated && !reach.isAmbiguous
     }
 

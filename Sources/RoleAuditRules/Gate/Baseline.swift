@@ -56,32 +56,3 @@ public struct Baseline: Codable, Sendable, Equatable {
         entries = findings.filter(\.isOpen).map(Entry.init).sorted { $0.fingerprint < $1.fingerprint }
     }
 }
-
-/// What a baseline did in a scan: which findings it held, and which of its entries match nothing
-/// any more (stale: the problem was fixed, or its fingerprint changed).
-public struct BaselineReport: Sendable {
-    /// Where the baseline came from: a file, or in a diff the exports before the change.
-    public let source: String
-    public let entries: Int
-    public let matched: Int
-    public let stale: [Baseline.Entry]
-}
-
-extension RuleEngine {
-    /// Open findings the baseline knows become `baselined`; the rest stay open.
-    public static func apply(_ baseline: Baseline, source: String, to result: ScanResult) -> ScanResult {
-        let known = Set(baseline.entries.map(\.fingerprint))
-        var matched: Set<String> = []
-        var findings = result.findings
-        for i in findings.indices where findings[i].isOpen && known.contains(findings[i].fingerprint) {
-            findings[i].status = .baselined
-            matched.insert(findings[i].fingerprint)
-        }
-        let present = Set(result.findings.map(\.fingerprint))
-        var out = result.with(findings: findings)
-        out.baseline = BaselineReport(
-            source: source, entries: baseline.entries.count, matched: matched.count,
-            stale: baseline.entries.filter { !present.contains($0.fingerprint) })
-        return out
-    }
-}
