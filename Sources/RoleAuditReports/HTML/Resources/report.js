@@ -49,10 +49,11 @@
   form.addEventListener("reset", function () { setTimeout(apply, 0); });
   preset();
   apply();
-  // Printing shows every collapsed section.
+  // Printing opens each finding's evidence but an info note's; principals print as their one line
+  // (their grants are entitlements.csv's rows). A section the reader opened prints open.
   var opened = [];
   window.addEventListener("beforeprint", function () {
-    opened = Array.prototype.filter.call(document.querySelectorAll("details:not([open])"), function (d) { d.open = true; return true; });
+    opened = Array.prototype.filter.call(document.querySelectorAll("#rules details:not([open]):not([data-severity=info])"), function (d) { d.open = true; return true; });
   });
   window.addEventListener("afterprint", function () { opened.forEach(function (d) { d.open = false; }); opened = []; });
 }());

@@ -1,7 +1,8 @@
+import RoleAuditCatalog
 import RoleAuditModel
 import RoleAuditRules
 
-/// One section per rule: its rationale, the vendor's line quoted in full with file and line,
+/// One section per rule: its rationale, the vendor's words quoted whole with the document's title,
 /// frameworks, remediation, and the evidence of its first findings.
 enum RulesSection {
     static func write(_ r: ScanResult, _ out: HTMLOutput) {
@@ -16,10 +17,7 @@ enum RulesSection {
             out.write("<section class=\"rule\" id=\"rule-\(anchor)\" aria-labelledby=\"rule-\(anchor)-h\">\n")
             out.write("<h3 id=\"rule-\(anchor)-h\">\(d.id) \(d.title) \(HTMLReportWriter.sev(r.policy.severity(of: d.id, default: d.defaultSeverity)))</h3>\n")
             out.write("<p>\(d.rationale)</p>\n")
-            for s in d.seed {
-                let seed = r.catalog.seed(s.document)
-                out.write("<blockquote><p>\(seed?.line(s.line) ?? s.quote)</p><cite>\(seed?.title ?? s.document), <code>\(s.document)</code> line \(s.line)</cite></blockquote>\n")
-            }
+            for q in d.quotations(in: r.catalog) { HTMLReportWriter.quote(q, out) }
             out.write("<p><strong>Remediation:</strong> \(d.remediation)</p>\n")
             out.write("<p><strong>Frameworks:</strong> \(d.frameworks.joined(separator: "; "))</p>\n")
             if mine.isEmpty {
@@ -47,7 +45,7 @@ enum RulesSection {
     /// piece, what it assumes, and its fingerprint.
     static func details(_ f: Finding, _ out: HTMLOutput) {
         let waived: HTML = f.status == .waived ? " <span class=\"status-waived\">(waived: \(f.waiver))</span>" : .empty
-        out.write("<details><summary>\(HTMLReportWriter.sev(f.severity)) <span dir=\"auto\">\(f.message)</span>\(waived)</summary>\n")
+        out.write("<details data-severity=\"\(f.severity)\"><summary>\(HTMLReportWriter.sev(f.severity)) <span dir=\"auto\">\(f.message)</span>\(waived)</summary>\n")
         out.write("<table>\n<thead><tr><th scope=\"col\">Evidence</th><th scope=\"col\">Role</th><th scope=\"col\">Via</th><th scope=\"col\">Source</th></tr></thead>\n<tbody>\n")
         for e in f.evidence {
             let g = e.grant
