@@ -30,21 +30,39 @@ struct CatalogCommandTests {
         #expect(rows.allSatisfy { !($0["source"] ?? "").isEmpty && !($0["quote"] ?? "").isEmpty })
     }
 
-    /// The promise of issue 2: from the CLI output to the seed line, for every capability.
+    /// The promise of issue 2: from the CLI output to the seed line, for every capability. The
+    /// source names the vendor's document by title, line and address (issue 14 C); the quote is
+    /// the whole sentence(s) of one cell of that line, or a matrix row as its label and marks.
     @Test func everyRowTracesToTheSeedLineItQuotes() throws {
         let result = try Executable.run(["catalog", "--format", "csv"])
-        var seeds: [String: [Substring]] = [:]
-        for row in try csvRows(result.stdout) {
-            let source = try #require(row["source"])
-            let parts = source.split(separator: ":")
-            let file = String(parts[0])
-            let line = try #require(Int(parts[1]))
-            if seeds[file] == nil {
-                let text = try String(contentsOf: Self.seeds.appendingPathComponent("seed_" + file), encoding: .utf8)
-                seeds[file] = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Each platform file names its seed and the document's title and address.
+        var documents: [String: (seed: [Substring], url: String)] = [:]
+        for file in ["huntress.yml", "cortex-xdr.yml"] {
+            let yml = try String(contentsOf: Self.seeds.appendingPathComponent(file), encoding: .utf8)
+            func value(_ key: String) -> String? {
+                yml.split(separator: "\n").first { $0.hasPrefix("\(key): ") }.map { String($0.dropFirst(key.count + 2)) }
             }
-            let seedLine = try #require(seeds[file]?[line - 1])
-            #expect(seedLine.contains(row["quote"] ?? "\u{0}"), "\(source) does not say \(row["quote"] ?? "")")
+            let seed = try String(contentsOf: Self.seeds.appendingPathComponent("seed_" + (try #require(value("seed")))), encoding: .utf8)
+            documents[try #require(value("title"))] = (seed.split(separator: "\n", omittingEmptySubsequences: false), try #require(value("url")))
+        }
+        func cells(_ line: Substring) -> [String] {
+            var l = line.trimmingCharacters(in: .whitespaces)
+            if l.hasPrefix("- ") { l.removeFirst(2) }
+            return l.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        for row in try csvRows(result.stdout) {
+            let source = try #require(row["source"]), quote = row["quote"] ?? ""
+            let parts = try #require(source.firstMatch(of: /^(.+), lines? ([0-9, ]+), (https:\/\/\S+)$/), "\(source)")
+            let document = try #require(documents[String(parts.output.1)], "\(source) names no document of the catalog")
+            #expect(document.url == parts.output.3)
+            #expect(!source.contains(".txt") && !quote.contains("|"))
+            for n in parts.output.2.split(separator: ", ").compactMap({ Int($0) }) {
+                let line = try #require(document.seed.indices.contains(n - 1) ? document.seed[n - 1] : nil)
+                let previous = n > 1 && document.seed[n - 2].hasPrefix("|") ? cells(document.seed[n - 2]) : []
+                let says = cells(line).contains { $0.contains(quote) }
+                    || [cells(line), previous + cells(line)].contains { $0.count > 1 && "\($0[0]): \($0.dropFirst().joined(separator: ", "))" == quote }
+                #expect(says, "\(source) does not say \(quote)")
+            }
         }
     }
 
@@ -56,7 +74,7 @@ struct CatalogCommandTests {
         #expect(ambiguous.count > 50)
         for row in ambiguous {
             let alternative = row["alternative"] ?? ""
-            #expect(alternative.range(of: #"^(none|limited|allowed) per \d{3}_[0-9a-f]{16}\.txt:\d+: ""#, options: .regularExpression) != nil,
+            #expect(alternative.range(of: #"^(none|limited|allowed) per "[^|]+" \(.+, lines? \d+[0-9, ]*, https://"#, options: .regularExpression) != nil,
                 "\(row["role"] ?? "") \(row["capability"] ?? ""): '\(alternative)'")
             #expect(!(row["quote"] ?? "").isEmpty && !(row["passage"] ?? "").isEmpty)
         }
@@ -76,7 +94,7 @@ struct CatalogCommandTests {
         let result = try Executable.run(["catalog", "--platform", "cortex-xdr", "--role", "Responder"])
         #expect(result.status == 0)
         let line = try #require(result.stdout.split(separator: "\n").first { $0.contains("detection_rules.edit") })
-        #expect(line.contains("yes") && line.contains("003_531c79ba9149ac3a.txt:29"))
+        #expect(line.contains("yes") && line.contains("Cortex XDR predefined user roles, RBAC and SBAC, line 29"))
     }
 
     @Test func unknownRoleIsAUsageError() throws {
