@@ -129,3 +129,44 @@ struct PrintPictureTests {
         #expect(png.count > 24 && Array(png[16..<24]) == [0, 0, 0x03, 0x70, 0, 0, 0x02, 0xA8])
     }
 }
+
+/// A scan whose report.html reaches its print limits: 1,200 people each in two organizations of
+/// one account (an ISO-001 finding each) over 1,201 organizations. Printed, the findings table
+/// stops after 500 rows and the Huntress matrix after 10 of its 60 columns, and each says so.
+@Suite(.enabled(if: Chromium.isInstalled, "chromium is not installed: bash .ci/run installs it"))
+struct LargePrintTests {
+    @Test func aLargeReportPrintsItsFirstRowsAndSaysWhatItLeavesOut() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roleaudit-print-large-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("exports"), withIntermediateDirectories: true)
+        var memberships: [String] = []
+        for person in 0..<1_200 {
+            for org in [person, person + 1] {
+                memberships.append(#"{"id": \#(memberships.count + 1), "permissions": "User", "account": {"id": 1, "name": "Big MSP"}, "organization": {"id": \#(10_000 + org), "name": "Customer \#(org)"}, "user": {"id": \#(person), "email": "u\#(person)@msp.example", "name": "User \#(person)"}}"#)
+            }
+        }
+        let export = #"{"memberships": [\#(memberships.joined(separator: ",\n"))], "pagination": {"next_page_token": null}}"#
+        try Data(export.utf8).write(to: dir.appendingPathComponent("exports/memberships.json"))
+        let out = dir.appendingPathComponent("out")
+        let scan = try Executable.run(["scan", dir.appendingPathComponent("exports").path, "--output", out.path, "--format", "html,json",
+            "--now", "2026-11-23T00:00:00Z", "--fail-on", "never"])
+        #expect(scan.status == 0, "\(scan.stderr)")
+        let findings = (try ReportConsumerTests.findingsJSON(out)["findings"] as? [Any])?.count ?? 0
+        #expect(findings > 1_000)
+        let pdf = dir.appendingPathComponent("report.pdf")
+        let print = try ReportConsumerTests.tool(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--print-to-pdf=\(pdf.path)",
+            out.appendingPathComponent("report.html").absoluteString])
+        #expect(print.status == 0, "\(print.stderr)")
+        let text = try ReportConsumerTests.tool(["pdftotext", "-layout", pdf.path, "-"]).stdout
+        let pages = text.components(separatedBy: "\u{0C}").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        #expect(pages.count < 100, "\(pages.count) pages")
+        #expect(text.contains("Printed: the first 500 findings of this table"))
+        #expect(text.contains("Printed: the first 10 of 60 columns of Huntress"))
+        // The findings table's rows: each starts with its severity and rule id.
+        let start = try #require(pages.firstIndex { $0.contains("Findings, most severe first") })
+        let end = try #require(pages.indices.first { $0 > start && PrintTests.content(pages[$0]).contains { $0.trimmingCharacters(in: .whitespaces) == "Rules" } })
+        let rows = pages[start...end].joined(separator: "\n").split(separator: "\n")
+            .filter { $0.firstMatch(of: /^\s*(critical|high|medium|low|info)\s+[A-Z]{2,4}-\d{3}\s/) != nil }
+        #expect(rows.count == 500)
+    }
+}

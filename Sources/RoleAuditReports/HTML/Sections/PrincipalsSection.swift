@@ -116,6 +116,9 @@ enum MatrixSection {
             let mine = columns.filter { $0.platform == platform }, who = rows.filter { $0.platform == platform }
             guard !mine.isEmpty, !who.isEmpty else { continue }
             let what: HTML = platform == .cortexXDR ? "tenant" : "account or organization"
+            if mine.count > HTMLReportWriter.printedMatrixColumnLimit {
+                out.write("<p class=\"note print-only\"><strong>Printed: the first \(HTMLReportWriter.printedMatrixColumnLimit) of \(mine.count) columns of \(platform.displayName)</strong>, as many as fit a page; the screen shows them all and <code>entitlements.csv</code> holds the whole matrix as rows.</p>\n")
+            }
             out.write("<div class=\"matrix-wrap\">\n<table class=\"matrix\">\n<caption>\(platform.displayName): roles held, by principal and \(what)</caption>\n<thead><tr><th scope=\"col\">Principal</th>")
             for c in mine { out.write("<th scope=\"col\" dir=\"auto\">\(c.heading)</th>") }
             out.write("</tr></thead>\n<tbody>\n")
