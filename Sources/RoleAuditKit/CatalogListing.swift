@@ -45,6 +45,25 @@ public struct CatalogListing: Sendable {
         return Tabular(columns: Self.columns, rows: rows, tableHidden: ["quote", "alternative", "note"])
     }
 
+    public static let passageColumns = ["passage", "platform", "reading", "lines", "cells", "says", "title", "how"]
+
+    /// `roleaudit catalog --passages`: every contested passage of the seeds, one row per reading
+    /// (the broader one is what the catalog assumes), with the number of cells resting on it.
+    public func passages(platform: Platform?) -> Tabular {
+        var rows: [[String]] = []
+        for p in catalog.passages where platform == nil || p.platform == platform {
+            for r in p.readings {
+                let lines = Dictionary(grouping: r.citations, by: \.document).sorted { $0.key < $1.key }
+                    .map { doc, cites in doc + ":" + Set(cites.map(\.line)).sorted().map(String.init).joined(separator: ", ") }
+                rows.append([
+                    p.id, p.platform.rawValue, r.label + (r.label == "broader" ? " (assumed)" : ""), lines.joined(separator: "; "),
+                    String(p.cells.count), r.says, p.title, p.how,
+                ])
+            }
+        }
+        return Tabular(columns: Self.passageColumns, rows: rows, tableHidden: ["title", "how"])
+    }
+
     /// Platform, then level (account before organization / tenant), then the seed's own order.
     static func order(_ a: CatalogRole, _ b: CatalogRole) -> Bool {
         if a.platform != b.platform { return a.platform < b.platform }

@@ -30,6 +30,28 @@ struct CatalogCommandTests {
         #expect(rows.allSatisfy { !($0["source"] ?? "").isEmpty && !($0["quote"] ?? "").isEmpty })
     }
 
+    /// `--passages`: every contested passage with both readings, each passage's cells being the
+    /// ambiguous rows of the role listing that name it.
+    @Test func passagesListBothReadingsOfEveryContestedPassage() throws {
+        let result = try Executable.run(["catalog", "--passages", "--format", "csv"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try csvRows(result.stdout)
+        let byPassage = Dictionary(grouping: rows) { $0["passage"] ?? "" }
+        let roles = try csvRows(try Executable.run(["catalog", "--format", "csv"]).stdout)
+        let cited = Set(roles.compactMap { $0["ambiguous"] == "yes" ? $0["passage"] : nil })
+        #expect(!cited.isEmpty)
+        #expect(Set(byPassage.keys) == cited, "every passage the catalog's cells cite is listed, and no other")
+        for (id, readings) in byPassage {
+            #expect(readings.map { $0["reading"] ?? "" }.sorted() == ["broader (assumed)", "narrower"], "\(id)")
+            #expect(readings.allSatisfy { !($0["says"] ?? "").isEmpty && !($0["lines"] ?? "").isEmpty }, "\(id)")
+        }
+        let table = try Executable.run(["catalog", "--passages", "--platform", "HUNTRESS"])
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.contains("H-ORGANIZATION-REACH") && !table.stdout.contains("C-RESPONSE"))
+        let refused = try Executable.run(["catalog", "--passages", "--role", "Admin"])
+        #expect(refused.status == 64)
+    }
+
     /// The promise of issue 2: from the CLI output to the seed line, for every capability. The
     /// source names the vendor's document by title, line and address (issue 14 C); the quote is
     /// the whole sentence(s) of one cell of that line, or a matrix row as its label and marks.
