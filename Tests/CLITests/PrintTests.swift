@@ -132,7 +132,8 @@ struct PrintPictureTests {
 
 /// A scan whose report.html reaches its print limits: 1,200 people each in two organizations of
 /// one account (an ISO-001 finding each) over 1,201 organizations. Printed, the findings table
-/// stops after 500 rows and the Huntress matrix after 10 of its 60 columns, and each says so.
+/// stops after 500 rows, a rule's evidence after 10 findings and the Huntress matrix after 10 of
+/// its 60 columns, and each says so.
 @Suite(.enabled(if: Chromium.isInstalled, "chromium is not installed: bash .ci/run installs it"))
 struct LargePrintTests {
     @Test func aLargeReportPrintsItsFirstRowsAndSaysWhatItLeavesOut() throws {
@@ -162,6 +163,7 @@ struct LargePrintTests {
         #expect(pages.count < 100, "\(pages.count) pages")
         #expect(text.contains("Printed: the first 500 findings of this table"))
         #expect(text.contains("Printed: the first 10 of 60 columns of Huntress"))
+        #expect(text.contains("Printed: the evidence of the first 10 of these findings"))
         // The findings table's rows: each starts with its severity and rule id.
         let start = try #require(pages.firstIndex { $0.contains("Findings, most severe first") })
         let end = try #require(pages.indices.first { $0 > start && PrintTests.content(pages[$0]).contains { $0.trimmingCharacters(in: .whitespaces) == "Rules" } })

@@ -18,9 +18,11 @@ public enum HTMLReportWriter: ReportWriter {
     public static let principalLimit = 500
     public static let matrixRowLimit = 200
     public static let matrixColumnLimit = 60
-    /// Printed, the findings table stops after this many rows and a platform's matrix after this
-    /// many columns (more do not fit a page), and says so: 5,000 rows printed to 160 pages.
+    /// Printed, the findings table stops after this many rows, a rule's evidence after this many
+    /// findings and a platform's matrix after this many columns (more do not fit a page), and
+    /// each says so: 5,000 rows printed to 160 pages.
     public static let printedFindingLimit = 500
+    public static let printedEvidencePerRuleLimit = 10
     public static let printedMatrixColumnLimit = 10
 
     public static func write(_ input: ReportInput, to folder: ReportFolder) throws {
