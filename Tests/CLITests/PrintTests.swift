@@ -163,7 +163,7 @@ struct LargePrintTests {
         #expect(pages.count < 100, "\(pages.count) pages")
         #expect(text.contains("Printed: the first 500 findings of this table"))
         #expect(text.contains("Printed: the first 10 of 60 columns of Huntress"))
-        #expect(text.contains("Printed: the evidence of the first 10 of these findings"))
+        #expect(text.contains("Printed: the evidence of the first 10 of these findings, the others as their one line"))
         // The findings table's rows: each starts with its severity and rule id.
         let start = try #require(pages.firstIndex { $0.contains("Findings, most severe first") })
         let end = try #require(pages.indices.first { $0 > start && PrintTests.content(pages[$0]).contains { $0.trimmingCharacters(in: .whitespaces) == "Rules" } })

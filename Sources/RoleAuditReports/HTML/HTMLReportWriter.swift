@@ -19,8 +19,8 @@ public enum HTMLReportWriter: ReportWriter {
     public static let matrixRowLimit = 200
     public static let matrixColumnLimit = 60
     /// Printed, the findings table stops after this many rows, a rule's evidence after this many
-    /// findings and a platform's matrix after this many columns (more do not fit a page), and
-    /// each says so: 5,000 rows printed to 160 pages.
+    /// findings (the others print as their one line) and a platform's matrix after this many
+    /// columns (more do not fit a page), and each says so: 5,000 rows printed to 160 pages.
     public static let printedFindingLimit = 500
     public static let printedEvidencePerRuleLimit = 10
     public static let printedMatrixColumnLimit = 10

@@ -54,11 +54,12 @@
   form.addEventListener("reset", function () { setTimeout(apply, 0); });
   preset();
   apply();
-  // Printing opens each finding's evidence but an info note's; principals print as their one line
-  // (their grants are entitlements.csv's rows). A section the reader opened prints open.
+  // Printing opens the evidence of a rule's first findings (not those marked beyond-print) but an
+  // info note's; principals print as their one line (their grants are entitlements.csv's rows). A
+  // section the reader opened prints open.
   var opened = [];
   window.addEventListener("beforeprint", function () {
-    opened = Array.prototype.filter.call(document.querySelectorAll("#rules details:not([open]):not([data-severity=info])"), function (d) { d.open = true; return true; });
+    opened = Array.prototype.filter.call(document.querySelectorAll("#rules details:not([open]):not([data-severity=info]):not(.beyond-print)"), function (d) { d.open = true; return true; });
   });
   window.addEventListener("afterprint", function () { opened.forEach(function (d) { d.open = false; }); opened = []; });
 }());

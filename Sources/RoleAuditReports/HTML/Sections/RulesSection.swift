@@ -25,8 +25,8 @@ enum RulesSection {
             } else {
                 out.write("<p>\(mine.count) finding(s).</p>\n")
                 let printed = HTMLReportWriter.printedEvidencePerRuleLimit
-                if mine.count > printed {
-                    out.write("<p class=\"note print-only\">Printed: the evidence of the first \(printed) of these findings; the screen shows \(min(mine.count, limit)) and <code>findings.json</code> holds all.</p>\n")
+                if mine.count > printed && mine.contains(where: { $0.severity != .info }) {
+                    out.write("<p class=\"note print-only\">Printed: the evidence of the first \(printed) of these findings, the others as their one line; <code>findings.json</code> holds all of it.</p>\n")
                 }
                 for (i, f) in mine.prefix(limit).enumerated() { details(f, out, printed: i < printed) }
                 if mine.count > limit {
