@@ -104,6 +104,7 @@ private struct RawPlatformFile: Decodable {
     let platform: Platform
     let seed: String
     let title: String
+    let url: String
     let matrix: [RawMatrix]?
     let passages: [RawPassage]?
     let roles: [RawRole]
@@ -161,7 +162,7 @@ extension RoleCatalog {
                 throw CatalogError.malformed(file: file.0, detail: "seed '\(raw.seed)' is not embedded or not UTF-8")
             }
             let seed = SeedDocument(
-                platform: raw.platform, file: raw.seed, title: raw.title,
+                platform: raw.platform, file: raw.seed, title: raw.title, url: raw.url,
                 sha256: SHA256.hash(data: seedBytes).map { String(format: "%02x", $0) }.joined(),
                 lines: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
             documents.append(seed)

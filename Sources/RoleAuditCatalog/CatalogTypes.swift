@@ -174,6 +174,9 @@ public struct SeedDocument: Sendable, Hashable {
     public let platform: Platform
     public let file: String
     public let title: String
+    /// Where the vendor publishes the document; reports name it by title and address, never by
+    /// the seed's file name.
+    public let url: String
     public let sha256: String
     public let lines: [String]
 

@@ -27,15 +27,17 @@ public struct CatalogListing: Sendable {
         for r in roles.sorted(by: Self.order) {
             for g in r.grants {
                 let alternative = g.alternative.map { alt in
-                    "\(alt.grant.rawValue) per " + alt.citations.map { "\($0): \"\($0.quote)\"" }.joined(separator: "; ")
+                    "\(alt.grant.rawValue) per " + catalog.quotations(of: alt.citations).map(\.description).joined(separator: "; ")
                         + (alt.note.map { " (\($0))" } ?? "")
                 } ?? ""
                 let note = [g.inheritedFrom.map { "inherited from \($0)" }, g.note].compactMap { $0 }.joined(separator: "; ")
-                for c in g.citations {
+                // The vendor's words whole and the document by title and address (Quotation);
+                // the line stays in `source` for a reader to check them against the seed.
+                for q in catalog.quotations(of: g.citations) {
                     rows.append([
                         r.platform.rawValue, r.level.rawValue, r.name, g.capability.rawValue,
                         catalog.tier(of: g.capability)?.rawValue ?? "", g.kind.rawValue, g.limit ?? "", g.basis.rawValue,
-                        g.isAmbiguous ? "yes" : "", c.description, c.quote, alternative, note, g.passage ?? "",
+                        g.isAmbiguous ? "yes" : "", q.source, q.text, alternative, note, g.passage ?? "",
                     ])
                 }
             }

@@ -1,3 +1,4 @@
+import RoleAuditCatalog
 import RoleAuditReports
 import RoleAuditRules
 
@@ -20,7 +21,7 @@ public enum RuleListing {
         var out = "\(d.id)  \(d.title)\n"
         out += "Category: \(d.category.rawValue)    Default severity: \(d.defaultSeverity.rawValue)\n\n"
         out += "Why\n  \(d.rationale)\n\n"
-        out += "What the vendor says\n" + d.seed.map { "  \($0.document):\($0.line)  \"\($0.quote)\"" }.joined(separator: "\n") + "\n\n"
+        out += "What the vendor says\n" + d.quotations(in: try RoleCatalog.bundled()).map { "  \($0)" }.joined(separator: "\n") + "\n\n"
         out += "Frameworks\n  \(d.frameworks.joined(separator: "; "))\n\n"
         out += "Remediation\n  \(d.remediation)\n\n"
         out += "Examples that trigger it\n" + d.triggering.map { "  - \($0.name)" }.joined(separator: "\n") + "\n"

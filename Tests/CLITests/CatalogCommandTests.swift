@@ -52,28 +52,45 @@ struct CatalogCommandTests {
         #expect(refused.status == 64)
     }
 
-    /// The promise of issue 2: from the CLI output to the seed line, for every capability.
+    /// The promise of issue 2: from the CLI output to the seed line, for every capability. The
+    /// source names the vendor's document by title, line and address (issue 14 C); the quote is
+    /// the whole sentence(s) of one cell of that line, or a matrix row as its label and marks.
     @Test func everyRowTracesToTheSeedLineItQuotes() throws {
         let result = try Executable.run(["catalog", "--format", "csv"])
+        // Each platform file names its seed and the document's title and address.
+        var documents: [String: (seed: [Substring], url: String)] = [:]
+        for file in ["huntress.yml", "cortex-xdr.yml"] {
+            let yml = try String(contentsOf: Self.seeds.appendingPathComponent(file), encoding: .utf8)
+            func value(_ key: String) -> String? {
+                yml.split(separator: "\n").first { $0.hasPrefix("\(key): ") }.map { String($0.dropFirst(key.count + 2)) }
+            }
+            let seed = try String(contentsOf: Self.seeds.appendingPathComponent("seed_" + (try #require(value("seed")))), encoding: .utf8)
+            documents[try #require(value("title"))] = (seed.split(separator: "\n", omittingEmptySubsequences: false), try #require(value("url")))
+        }
+        func cells(_ line: Substring) -> [String] {
+            var l = line.trimmingCharacters(in: .whitespaces)
+            if l.hasPrefix("- ") { l.removeFirst(2) }
+            return l.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
         #expect(result.status == 0, "\(result.stderr)")
         let rows = try csvRows(result.stdout)
         // Empty output traces nothing: the catalog has hundreds of rows, and both seeds are cited.
         #expect(rows.count > 200, "\(rows.count) rows")
-        var seeds: [String: [Substring]] = [:]
         for row in rows {
-            let source = try #require(row["source"])
-            let parts = source.split(separator: ":")
-            let file = String(parts[0])
-            let line = try #require(Int(parts[1]))
-            if seeds[file] == nil {
-                let text = try String(contentsOf: Self.seeds.appendingPathComponent("seed_" + file), encoding: .utf8)
-                seeds[file] = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let source = try #require(row["source"]), quote = row["quote"] ?? ""
+            let parts = try #require(source.firstMatch(of: /^(.+), lines? ([0-9, ]+), (https:\/\/\S+)$/), "\(source)")
+            let document = try #require(documents[String(parts.output.1)], "\(source) names no document of the catalog")
+            #expect(document.url == parts.output.3)
+            #expect(!source.contains(".txt") && !quote.contains("|"))
+            for n in parts.output.2.split(separator: ", ").compactMap({ Int($0) }) {
+                let line = try #require(document.seed.indices.contains(n - 1) ? document.seed[n - 1] : nil)
+                let previous = n > 1 && document.seed[n - 2].hasPrefix("|") ? cells(document.seed[n - 2]) : []
+                let says = cells(line).contains { $0.contains(quote) }
+                    || [cells(line), previous + cells(line)].contains { $0.count > 1 && "\($0[0]): \($0.dropFirst().joined(separator: ", "))" == quote }
+                #expect(says, "\(source) does not say \(quote)")
             }
-            let seedLine = try #require(seeds[file]?[line - 1])
-            let quote = row["quote"] ?? ""
-            #expect(!quote.isEmpty && seedLine.contains(quote), "\(source) does not say \(quote)")
         }
-        #expect(seeds.keys.sorted() == ["000_3b8203ae780ed25f.txt", "003_531c79ba9149ac3a.txt"])
+        #expect(Set(rows.compactMap { row in documents.keys.first { row["source"]?.hasPrefix($0 + ", line") ?? false } }) == Set(documents.keys))
     }
 
     /// Issue 12: each ambiguity shows both readings, each with its seed line, and the passage whose
@@ -84,7 +101,7 @@ struct CatalogCommandTests {
         #expect(ambiguous.count > 50)
         for row in ambiguous {
             let alternative = row["alternative"] ?? ""
-            #expect(alternative.range(of: #"^(none|limited|allowed) per \d{3}_[0-9a-f]{16}\.txt:\d+: ""#, options: .regularExpression) != nil,
+            #expect(alternative.range(of: #"^(none|limited|allowed) per "[^|]+" \(.+, lines? \d+[0-9, ]*, https://"#, options: .regularExpression) != nil,
                 "\(row["role"] ?? "") \(row["capability"] ?? ""): '\(alternative)'")
             #expect(!(row["quote"] ?? "").isEmpty && !(row["passage"] ?? "").isEmpty)
         }
@@ -104,7 +121,7 @@ struct CatalogCommandTests {
         let result = try Executable.run(["catalog", "--platform", "cortex-xdr", "--role", "Responder"])
         #expect(result.status == 0)
         let line = try #require(result.stdout.split(separator: "\n").first { $0.contains("detection_rules.edit") })
-        #expect(line.contains("yes") && line.contains("003_531c79ba9149ac3a.txt:29"))
+        #expect(line.contains("yes") && line.contains("Set up users, groups, and roles (Cortex XDR 5.x Documentation), line 29"))
     }
 
     @Test func unknownRoleIsAUsageError() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import RoleAuditCatalog
 import RoleAuditModel
 import RoleAuditRules
 
@@ -52,7 +53,7 @@ public enum JUnitReportWriter: ReportWriter {
             var properties = [("rule", suite.id), ("category", suite.category), ("tool", "roleaudit \(context.toolVersion)"), ("catalog", r.catalogVersion)]
             if let d = suite.d {
                 properties.append(("severity", r.policy.severity(of: d.id, default: d.defaultSeverity).rawValue))
-                properties += d.seed.map { ("seed", "\($0.document):\($0.line) \"\($0.quote)\"") }
+                properties += d.quotations(in: r.catalog).map { ("seed", $0.description) }
                 properties += d.frameworks.map { ("framework", $0) }
             }
             for (name, value) in properties {

@@ -1,4 +1,5 @@
 import Foundation
+import RoleAuditCatalog
 import RoleAuditModel
 import RoleAuditRules
 
@@ -83,7 +84,7 @@ public enum SARIFReportWriter: ReportWriter {
     /// frameworks), default level and security-severity.
     static func rule(_ d: RuleDescription, _ r: ScanResult, enabled: Bool, _ j: JSONOutput) {
         let severity = r.policy.severity(of: d.id, default: d.defaultSeverity)
-        let seed = d.seed.map { "\($0.document):\($0.line) \"\($0.quote)\"" }
+        let seed = d.quotations(in: r.catalog).map(\.description)
         j.beginObject()
         j.object("defaultConfiguration") {
             j.field("enabled", enabled)

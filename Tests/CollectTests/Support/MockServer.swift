@@ -65,7 +65,8 @@ actor MockServer {
             return await self.handle(request)
         }
         task = Task { try await server.run() }
-        try await server.waitUntilListening()
+        // FlyingFox waits 5 s by default; a test machine under load can take longer to start listening.
+        try await server.waitUntilListening(timeout: 60)
         guard case .ip4(_, let port) = await server.listeningAddress else { throw MockError.noPort }
         return URL(string: "http://127.0.0.1:\(port)")!
     }

@@ -8,6 +8,9 @@
   var rows = Array.prototype.slice.call(table.tBodies[0].rows);
   var keys = ["severity", "rule", "platform", "scope", "status"];
   var count = document.getElementById("filter-count");
+  // Printing stops after the first rows shown (the page says so in #print-cut).
+  var printLimit = parseInt(table.getAttribute("data-print-limit"), 10) || Infinity;
+  var cut = document.getElementById("print-cut");
   form.hidden = false;
   function text(row) {
     if (row._text === undefined) { row._text = row.textContent.toLowerCase(); }
@@ -23,7 +26,9 @@
         && (!q || text(row).indexOf(q) !== -1);
       row.hidden = !ok;
       if (ok) { shown += 1; }
+      row.classList.toggle("beyond-print", ok && shown > printLimit);
     });
+    if (cut) { cut.hidden = shown <= printLimit; }
     count.textContent = "Showing " + shown + " of " + rows.length + " findings";
     var state = keys.filter(function (k) { return wanted[k]; }).map(function (k) { return k + "=" + encodeURIComponent(wanted[k]); });
     if (q) { state.push("q=" + encodeURIComponent(q)); }
@@ -49,10 +54,12 @@
   form.addEventListener("reset", function () { setTimeout(apply, 0); });
   preset();
   apply();
-  // Printing shows every collapsed section.
+  // Printing opens the evidence of a rule's first findings (not those marked beyond-print) but an
+  // info note's; principals print as their one line (their grants are entitlements.csv's rows). A
+  // section the reader opened prints open.
   var opened = [];
   window.addEventListener("beforeprint", function () {
-    opened = Array.prototype.filter.call(document.querySelectorAll("details:not([open])"), function (d) { d.open = true; return true; });
+    opened = Array.prototype.filter.call(document.querySelectorAll("#rules details:not([open]):not([data-severity=info]):not(.beyond-print)"), function (d) { d.open = true; return true; });
   });
   window.addEventListener("afterprint", function () { opened.forEach(function (d) { d.open = false; }); opened = []; });
 }());

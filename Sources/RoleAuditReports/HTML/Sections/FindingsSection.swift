@@ -28,10 +28,16 @@ enum FindingsSection {
         if r.findings.count > shown.count {
             out.write("<p class=\"note\"><strong>Showing the first \(shown.count) of \(r.findings.count) findings</strong> (most severe first). All of them are in <code>findings.csv</code> and <code>findings.json</code>; the rest are counted by rule and scope below the table.</p>\n")
         }
-        out.write("<table id=\"findings-table\">\n<caption>Findings, most severe first</caption>\n<thead><tr><th scope=\"col\">Severity</th><th scope=\"col\">Rule</th><th scope=\"col\">Platform</th><th scope=\"col\">Where</th><th scope=\"col\">Principal</th><th scope=\"col\">Role</th><th scope=\"col\">Finding</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n")
-        for f in shown {
+        let printed = HTMLReportWriter.printedFindingLimit
+        if shown.count > printed {
+            out.write("<p class=\"note print-only\" id=\"print-cut\"><strong>Printed: the first \(printed) findings of this table</strong> (most severe first, of those the filters show). All \(r.findings.count) are in <code>findings.csv</code> and <code>findings.json</code>.</p>\n")
+        }
+        out.write("<table id=\"findings-table\" data-print-limit=\"\(printed)\">\n<caption>Findings, most severe first</caption>\n<thead><tr><th scope=\"col\">Severity</th><th scope=\"col\">Rule</th><th scope=\"col\">Platform</th><th scope=\"col\">Where</th><th scope=\"col\">Principal</th><th scope=\"col\">Role</th><th scope=\"col\">Finding</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n")
+        for (i, f) in shown.enumerated() {
             let waivedClass: HTML = f.status == .waived ? " class=\"status-waived\"" : .empty
-            out.write("<tr data-severity=\"\(f.severity)\" data-rule=\"\(f.ruleID)\" data-platform=\"\(f.platform)\" data-scope=\"\(f.scope)\" data-status=\"\(f.status)\">")
+            // report.js moves the mark when a filter hides rows; without JavaScript it stays here.
+            let beyond: HTML = i >= printed ? " class=\"beyond-print\"" : .empty
+            out.write("<tr\(beyond) data-severity=\"\(f.severity)\" data-rule=\"\(f.ruleID)\" data-platform=\"\(f.platform)\" data-scope=\"\(f.scope)\" data-status=\"\(f.status)\">")
             out.write("<td>\(HTMLReportWriter.sev(f.severity))</td><td><a href=\"#rule-\(HTMLReportWriter.anchor(f.ruleID))\">\(f.ruleID)</a></td><td>\(f.platform.displayName)</td>")
             out.write("<td class=\"wrap\" dir=\"auto\">\(f.scope)</td><td class=\"wrap\" dir=\"auto\">\(f.principal)</td><td class=\"wrap\" dir=\"auto\">\(f.role)</td>")
             out.write("<td class=\"wrap\" dir=\"auto\">\(f.message)</td>")

@@ -52,6 +52,7 @@ enum PrincipalsSection {
         let limit = HTMLReportWriter.principalLimit
         out.write("<section id=\"principals\" aria-labelledby=\"principals-h\">\n<h2 id=\"principals-h\">Principals and their effective access</h2>\n")
         out.write("<p>What each principal can do, grant by grant: the role, where, through which path, the highest risk the role carries and the export record it comes from. <code>entitlements.csv</code> has the same rows as an access-review worksheet.</p>\n")
+        out.write("<p class=\"note print-only\">Printed one line per principal: open a principal before printing to print its grants (without the role's capability list). <code>entitlements.csv</code> lists every grant with its capabilities.</p>\n")
         if ranked.count > limit {
             out.write("<p class=\"note\">Showing \(limit) of \(ranked.count) principals: those with open findings first. All are in <code>entitlements.csv</code>.</p>\n")
         }
@@ -62,13 +63,13 @@ enum PrincipalsSection {
             let open: HTML = p.open > 0 ? ", \(p.open) open finding(s)" : .empty
             out.write("<details><summary><span dir=\"auto\">\(p.key)</span>\(name) on \(p.platform.displayName): \(p.grants.count) grant(s)\(open)</summary>\n")
             if let who, who.lastLogin != .unknown { out.write("<p>Last sign-in: \(who.lastLogin.label(time))</p>\n") }
-            out.write("<table>\n<thead><tr><th scope=\"col\">Role</th><th scope=\"col\">Where</th><th scope=\"col\">Via</th><th scope=\"col\">Risk</th><th scope=\"col\">Capabilities</th><th scope=\"col\">Source</th></tr></thead>\n<tbody>\n")
+            out.write("<table>\n<thead><tr><th scope=\"col\">Role</th><th scope=\"col\">Where</th><th scope=\"col\">Via</th><th scope=\"col\">Risk</th><th scope=\"col\" class=\"caps\">Capabilities</th><th scope=\"col\">Source</th></tr></thead>\n<tbody>\n")
             for i in p.grants {
                 let e = table[i]
                 let status: HTML = e.documented == nil ? " <span class=\"note\">(\(e.roleStatus))</span>" : .empty
                 out.write("<tr><td dir=\"auto\">\(e.grant.role)\(status)</td><td dir=\"auto\">\(e.scopeLabel)</td><td dir=\"auto\">\(e.via)</td>")
                 out.write("<td\(HTMLReportWriter.tierClass(e.tier))>\(e.tier?.rawValue ?? "unknown")</td>")
-                out.write("<td class=\"wrap\"><code>\(e.capabilityList)</code></td>")
+                out.write("<td class=\"wrap caps\"><code>\(e.capabilityList)</code></td>")
                 out.write("<td class=\"wrap\">\(HTMLReportWriter.source(e.grant.provenance))</td></tr>\n")
             }
             out.write("</tbody>\n</table>\n</details>\n")
@@ -94,7 +95,9 @@ enum MatrixSection {
         }
 
         /// `Huntress organization 88101`, as the entitlement's `scopeLabel` names it.
-        var label: String { "\(platform.displayName) \(kind) \(target)" }
+        var label: String { "\(platform.displayName) \(heading)" }
+        /// `organization 88101`: a column's heading in its platform's table.
+        var heading: String { "\(kind) \(target)" }
     }
 
     static func write(_ ranked: RankedPrincipals, _ table: Entitlements, _ out: HTMLOutput) {
@@ -102,35 +105,44 @@ enum MatrixSection {
         out.write("<p>Each cell names the roles a principal holds there; its colour is the highest risk tier (red privileged, amber write, blue read). Account-level Huntress roles are shown under their account.</p>\n")
         var places = Set<Place>()
         for g in table.grants { places.insert(Place(g)) }
-        let labels = Set(places.map(\.label))
-        let columns = labels.sorted().prefix(HTMLReportWriter.matrixColumnLimit)
+        let columns = places.sorted { $0.label < $1.label }.prefix(HTMLReportWriter.matrixColumnLimit)
         let rows = ranked.top.prefix(HTMLReportWriter.matrixRowLimit)
-        if ranked.count > rows.count || labels.count > columns.count {
-            out.write("<p class=\"note\">Showing \(rows.count) of \(ranked.count) principals and \(columns.count) of \(labels.count) organizations and tenants; <code>entitlements.csv</code> holds the whole matrix as rows.</p>\n")
+        if ranked.count > rows.count || places.count > columns.count {
+            out.write("<p class=\"note\">Showing \(rows.count) of \(ranked.count) principals and \(columns.count) of \(places.count) organizations and tenants; <code>entitlements.csv</code> holds the whole matrix as rows.</p>\n")
         }
-        out.write("<div style=\"overflow-x:auto\">\n<table class=\"matrix\">\n<caption>Roles held, by principal and organization or tenant</caption>\n<thead><tr><th scope=\"col\">Principal</th>")
-        for c in columns { out.write("<th scope=\"col\" dir=\"auto\">\(c)</th>") }
-        out.write("</tr></thead>\n<tbody>\n")
-        for p in rows {
-            var cells: [String: (roles: Set<String>, tier: RiskTier?)] = [:]
-            for i in p.grants {
-                let g = table.grants[i]
-                let key = Place(g).label
-                var cell = cells[key] ?? ([], nil)
-                cell.roles.insert(g.role)
-                cell.tier = [cell.tier, table.tier(of: i)].compactMap { $0 }.max()
-                cells[key] = cell
+        // One table per platform: a principal of one platform holds nothing in the other's
+        // tenants, so a single table was half empty and, printed, too wide for the page.
+        for platform in Platform.allCases {
+            let mine = columns.filter { $0.platform == platform }, who = rows.filter { $0.platform == platform }
+            guard !mine.isEmpty, !who.isEmpty else { continue }
+            let what: HTML = platform == .cortexXDR ? "tenant" : "account or organization"
+            if mine.count > HTMLReportWriter.printedMatrixColumnLimit {
+                out.write("<p class=\"note print-only\"><strong>Printed: the first \(HTMLReportWriter.printedMatrixColumnLimit) of \(mine.count) columns of \(platform.displayName)</strong>, as many as fit a page; the screen shows them all and <code>entitlements.csv</code> holds the whole matrix as rows.</p>\n")
             }
-            out.write("<tr><th scope=\"row\" dir=\"auto\">\(p.key)</th>")
-            for c in columns {
-                if let cell = cells[c] {
-                    out.write("<td\(HTMLReportWriter.tierClass(cell.tier)) dir=\"auto\">\(cell.roles.sorted().joined(separator: ", "))</td>")
-                } else {
-                    out.write("<td></td>")
+            out.write("<div class=\"matrix-wrap\">\n<table class=\"matrix\">\n<caption>\(platform.displayName): roles held, by principal and \(what)</caption>\n<thead><tr><th scope=\"col\">Principal</th>")
+            for c in mine { out.write("<th scope=\"col\" dir=\"auto\">\(c.heading)</th>") }
+            out.write("</tr></thead>\n<tbody>\n")
+            for p in who {
+                var cells: [Place: (roles: Set<String>, tier: RiskTier?)] = [:]
+                for i in p.grants {
+                    let g = table.grants[i]
+                    var cell = cells[Place(g)] ?? ([], nil)
+                    cell.roles.insert(g.role)
+                    cell.tier = [cell.tier, table.tier(of: i)].compactMap { $0 }.max()
+                    cells[Place(g)] = cell
                 }
+                out.write("<tr><th scope=\"row\" dir=\"auto\">\(p.key)</th>")
+                for c in mine {
+                    if let cell = cells[c] {
+                        out.write("<td\(HTMLReportWriter.tierClass(cell.tier)) dir=\"auto\">\(cell.roles.sorted().joined(separator: ", "))</td>")
+                    } else {
+                        out.write("<td></td>")
+                    }
+                }
+                out.write("</tr>\n")
             }
-            out.write("</tr>\n")
+            out.write("</tbody>\n</table>\n</div>\n")
         }
-        out.write("</tbody>\n</table>\n</div>\n</section>\n")
+        out.write("</section>\n")
     }
 }

@@ -1,7 +1,8 @@
+import RoleAuditCatalog
 import RoleAuditModel
 import RoleAuditRules
 
-/// One section per rule: its rationale, the vendor's line quoted in full with file and line,
+/// One section per rule: its rationale, the vendor's words quoted whole with the document's title,
 /// frameworks, remediation, and the evidence of its first findings.
 enum RulesSection {
     static func write(_ r: ScanResult, _ out: HTMLOutput) {
@@ -16,17 +17,18 @@ enum RulesSection {
             out.write("<section class=\"rule\" id=\"rule-\(anchor)\" aria-labelledby=\"rule-\(anchor)-h\">\n")
             out.write("<h3 id=\"rule-\(anchor)-h\">\(d.id) \(d.title) \(HTMLReportWriter.sev(r.policy.severity(of: d.id, default: d.defaultSeverity)))</h3>\n")
             out.write("<p>\(d.rationale)</p>\n")
-            for s in d.seed {
-                let seed = r.catalog.seed(s.document)
-                out.write("<blockquote><p>\(seed?.line(s.line) ?? s.quote)</p><cite>\(seed?.title ?? s.document), <code>\(s.document)</code> line \(s.line)</cite></blockquote>\n")
-            }
+            for q in d.quotations(in: r.catalog) { HTMLReportWriter.quote(q, out) }
             out.write("<p><strong>Remediation:</strong> \(d.remediation)</p>\n")
             out.write("<p><strong>Frameworks:</strong> \(d.frameworks.joined(separator: "; "))</p>\n")
             if mine.isEmpty {
                 out.write("<p class=\"verdict pass\">No finding.</p>\n")
             } else {
                 out.write("<p>\(mine.count) finding(s).</p>\n")
-                for f in mine.prefix(limit) { details(f, out) }
+                let printed = HTMLReportWriter.printedEvidencePerRuleLimit
+                if mine.count > printed && mine.contains(where: { $0.severity != .info }) {
+                    out.write("<p class=\"note print-only\">Printed: the evidence of the first \(printed) of these findings, the others as their one line; <code>findings.json</code> holds all of it.</p>\n")
+                }
+                for (i, f) in mine.prefix(limit).enumerated() { details(f, out, printed: i < printed) }
                 if mine.count > limit {
                     out.write("<p class=\"note\">The evidence of the other \(mine.count - limit) finding(s) of this rule is in <code>findings.json</code> and <code>findings.csv</code>.</p>\n")
                 }
@@ -37,7 +39,7 @@ enum RulesSection {
         let custom = r.findings.filter { !known.contains($0.ruleID) }
         if !custom.isEmpty {
             out.write("<section class=\"rule\" id=\"rule-policy\" aria-labelledby=\"rule-policy-h\">\n<h3 id=\"rule-policy-h\">Conflicts defined by the policy</h3>\n")
-            for f in custom.prefix(limit) { details(f, out) }
+            for (i, f) in custom.prefix(limit).enumerated() { details(f, out, printed: i < HTMLReportWriter.printedEvidencePerRuleLimit) }
             out.write("</section>\n")
         }
         out.write("</section>\n")
@@ -45,9 +47,10 @@ enum RulesSection {
 
     /// A finding, collapsed: its message, then the evidence with the export record behind each
     /// piece, what it assumes, and its fingerprint.
-    static func details(_ f: Finding, _ out: HTMLOutput) {
+    static func details(_ f: Finding, _ out: HTMLOutput, printed: Bool) {
         let waived: HTML = f.status == .waived ? " <span class=\"status-waived\">(waived: \(f.waiver))</span>" : .empty
-        out.write("<details><summary>\(HTMLReportWriter.sev(f.severity)) <span dir=\"auto\">\(f.message)</span>\(waived)</summary>\n")
+        let beyond: HTML = printed ? .empty : " class=\"beyond-print\""
+        out.write("<details\(beyond) data-severity=\"\(f.severity)\"><summary>\(HTMLReportWriter.sev(f.severity)) <span dir=\"auto\">\(f.message)</span>\(waived)</summary>\n")
         out.write("<table>\n<thead><tr><th scope=\"col\">Evidence</th><th scope=\"col\">Role</th><th scope=\"col\">Via</th><th scope=\"col\">Source</th></tr></thead>\n<tbody>\n")
         for e in f.evidence {
             let g = e.grant

@@ -6,7 +6,7 @@ import RoleAuditRules
 enum ScopeSection {
     static func write(_ r: ScanResult, _ out: HTMLOutput) {
         out.write("<section id=\"scope\" aria-labelledby=\"scope-h\">\n<h2 id=\"scope-h\">Scan scope</h2>\n<ul>\n")
-        let seeds = HTML(r.catalog.seeds.enumerated().map { i, s -> HTML in "\(i == 0 ? HTML.empty : " and ")<code>\(s.file)</code> (\(s.title))" })
+        let seeds = HTML(r.catalog.seeds.enumerated().map { i, s -> HTML in "\(i == 0 ? HTML.empty : " and ")\(s.title) (<span class=\"url\">\(s.url)</span>)" })
         out.write("<li>Catalog: \(r.catalogVersion), from the vendors' documents \(seeds).</li>\n")
         let policy: HTML = r.policy.path.map { "<code>\($0)</code>, SHA-256 <code>\(r.policy.sha256)</code>" } ?? "none (defaults)"
         out.write("<li>Policy: \(policy).</li>\n")

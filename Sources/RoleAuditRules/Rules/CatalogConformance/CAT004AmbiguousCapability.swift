@@ -36,7 +36,7 @@ public struct CAT004AmbiguousCapability: Rule {
                 let principal = all[i].principal
                 byScope[last.scope, default: Holders()].add(i, principal, shown: RuleEngine.evidenceLimit)
             }
-            let notes = Self.notes(ambiguous)
+            let notes = Self.notes(ambiguous, c.catalog)
             let passages = Self.byPassage(ambiguous).map { "\($0.passage) (\($0.capabilities.map(\.rawValue).joined(separator: ", ")))" }
             for (scope, h) in byScope.sorted(by: { $0.key < $1.key }) {
                 let shown = c.evidence(h.positions.map { all[$0] }) { "\($0.principal) holds \(role.name)" }
@@ -59,16 +59,24 @@ extension CAT004AmbiguousCapability {
             .map { ($0.key, $0.value.map(\.capability).sorted()) }
     }
 
-    /// One note per passage and pair of readings: which capabilities, granted per which lines, and
-    /// what the other reading gives per which lines.
-    static func notes(_ grants: [CapabilityGrant]) -> [Finding.Evidence] {
-        func cite(_ cs: [SeedCitation]) -> String { cs.map { "\($0) \"\($0.quote)\"" }.joined(separator: "; ") }
+    /// One note per passage and pair of readings: which capabilities, granted per which of the
+    /// vendor's words, and what the other reading gives per which. Each passage is quoted once in
+    /// the finding (`RoleCatalog.quotations(of:)`); a later note names it by its line.
+    static func notes(_ grants: [CapabilityGrant], _ catalog: RoleCatalog) -> [Finding.Evidence] {
+        func key(_ cs: [SeedCitation]) -> String { cs.map { "\($0) \"\($0.quote)\"" }.joined(separator: "; ") }
         let groups = Dictionary(grouping: grants) { g in
-            [g.passage ?? "unrecorded", cite(g.citations), g.alternative?.grant.rawValue ?? "", cite(g.alternative?.citations ?? [])]
+            [g.passage ?? "unrecorded", key(g.citations), g.alternative?.grant.rawValue ?? "", key(g.alternative?.citations ?? [])]
         }
-        return groups.keys.sorted { $0.lexicographicallyPrecedes($1) }.map { key in
-            let caps = (groups[key] ?? []).map(\.capability.rawValue).sorted().joined(separator: ", ")
-            return .note("\(key[0]): \(caps): granted per \(key[1]); \(key[2]) per \(key[3])")
+        var quoted = Set<String>()
+        func cite(_ cs: [SeedCitation]) -> String {
+            catalog.quotations(of: cs).map { quoted.insert($0.text).inserted ? $0.description : "\($0.reference) (quoted above)" }
+                .joined(separator: "; ")
+        }
+        return groups.keys.sorted { $0.lexicographicallyPrecedes($1) }.map { k in
+            let g = groups[k] ?? []
+            let caps = g.map(\.capability.rawValue).sorted().joined(separator: ", ")
+            let granted = cite(g.first?.citations ?? []), other = cite(g.first?.alternative?.citations ?? [])
+            return .note("\(k[0]): \(caps): granted per \(granted); \(k[2]) per \(other)")
         }
     }
 }
