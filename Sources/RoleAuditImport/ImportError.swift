@@ -69,7 +69,8 @@ public enum ImportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .empty(let file): "\(file): the file is empty; expected a Huntress or Cortex XDR export"
         case .encoding(let at, let expected, let found): "\(at): expected \(expected), found \(found)"
         case .syntax(let at, let expected, let found): "\(at): malformed: expected \(expected), found \(found)"
-        case .unrecognized(let file, let expected, let found): "\(file): not a recognised export: expected \(expected), found \(found)"
+        case .unrecognized(let file, let expected, let found):
+            "\(file): not a recognised export: expected \(expected), found \(found) (if it is no export, leave it out with --exclude '\((file as NSString).lastPathComponent)')"
         case .invalid(let at, let expected, let found): "\(at): expected \(expected), found \(found)"
         case .noInputs(let paths): "no export files found in \(paths.joined(separator: ", "))"
         case .tooLarge(let file, let size, let limit):

@@ -15,10 +15,24 @@ public struct ImportOptions: Sendable, Equatable {
     /// false: every record is read by the checked, field-by-field path, never by the byte-level
     /// fast path for Huntress memberships. The two must agree; tests and the fuzzer compare them.
     public var fastPaths: Bool
+    /// Glob patterns (`fnmatch`) of files not to read (`--exclude`): a file is left out when one
+    /// matches its name, its path below the folder named, or its path as named.
+    public var exclude: [String]
 
-    public init(maxFileSize: Int = ImportOptions.defaultMaxFileSize, fastPaths: Bool = true) {
+    public init(maxFileSize: Int = ImportOptions.defaultMaxFileSize, fastPaths: Bool = true, exclude: [String] = []) {
         self.maxFileSize = maxFileSize
         self.fastPaths = fastPaths
+        self.exclude = exclude
+    }
+
+    /// Whether `--exclude` leaves out the file at `path` (`relative` to the folder it was found in).
+    func excludes(_ path: String, relative: String) -> Bool {
+        let name = (path as NSString).lastPathComponent
+        let candidates: [String] = [name, relative, path]
+        for pattern in exclude {
+            for candidate in candidates where fnmatch(pattern, candidate, 0) == 0 { return true }
+        }
+        return false
     }
 }
 
@@ -33,7 +47,7 @@ public enum Importer {
     /// that cannot be read stops the import, but the other files are still read so that one run
     /// names every bad file (the first `ImportError.listed`, and how many more).
     public static func load(_ paths: [String], options: ImportOptions = ImportOptions()) throws -> Snapshot {
-        let (files, skipped) = try collect(paths)
+        let (files, skipped) = try collect(paths, options: options)
         guard !files.isEmpty else {
             if let first = skipped.first { throw ImportError.unreadable(file: first.path, reason: "not a regular file (\(first.kind))") }
             throw ImportError.noInputs(paths: paths)
@@ -101,7 +115,7 @@ public enum Importer {
     /// matters; each file once, however often it is named (a folder and a file in it, a symbolic
     /// link). Anything that is not a regular file (a FIFO, a socket, a device) is set aside:
     /// reading one could wait forever.
-    static func collect(_ paths: [String]) throws -> (files: [String], skipped: [(path: String, kind: String)]) {
+    static func collect(_ paths: [String], options: ImportOptions = ImportOptions()) throws -> (files: [String], skipped: [(path: String, kind: String)]) {
         var found: [String: stat] = [:]
         var skipped: [String: String] = [:]
         func consider(_ path: String, _ info: stat) {
@@ -116,7 +130,7 @@ public enum Importer {
                 throw ImportError.unreadable(file: path, reason: reason)
             }
             guard info.st_mode & S_IFMT == S_IFDIR else {
-                consider(path, info)
+                if !options.excludes(path, relative: path) { consider(path, info) }
                 continue
             }
             guard let walker = fm.enumerator(atPath: path) else {
@@ -132,6 +146,7 @@ public enum Importer {
                     exportExtensions.contains((name as NSString).pathExtension.lowercased())
                 else { continue }
                 let full = (path as NSString).appendingPathComponent(relative)
+                if options.excludes(full, relative: relative) { continue }
                 var sub = stat()
                 guard stat(full, &sub) == 0, sub.st_mode & S_IFMT != S_IFDIR else { continue }
                 consider(full, sub)

@@ -15,8 +15,9 @@ public struct Inspection: Sendable {
         self.catalog = catalog
     }
 
-    public static func load(_ paths: [String]) throws -> Inspection {
-        Inspection(snapshot: try Importer.load(paths), catalog: try RoleCatalog.bundled())
+    /// `exclude`: glob patterns of files not to read (`--exclude`).
+    public static func load(_ paths: [String], exclude: [String] = []) throws -> Inspection {
+        Inspection(snapshot: try Importer.load(paths, options: ImportOptions(exclude: exclude)), catalog: try RoleCatalog.bundled())
     }
 
     // MARK: summary

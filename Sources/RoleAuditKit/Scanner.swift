@@ -23,6 +23,11 @@ public struct ScanOptions: Sendable {
     /// A larger export file is refused before it is read (`--max-file-size`).
     public var maxFileSize = ScanOptions.defaultMaxFileSize
     public static let defaultMaxFileSize = ImportOptions.defaultMaxFileSize
+    /// Glob patterns of files not to read (`--exclude`).
+    public var exclude: [String] = []
+
+    /// How the exports are read.
+    var importing: ImportOptions { ImportOptions(maxFileSize: maxFileSize, exclude: exclude) }
 
     public init(paths: [String], now: Date) {
         self.paths = paths
@@ -50,7 +55,7 @@ public enum Scanner {
         let (catalog, policy) = try configuration(options)
         let baseline = try options.baselinePath.map(loadBaseline)
         let history = try options.historyPath.map(History.open)
-        let judged = try evaluate(options.paths, catalog, policy, now: options.now, maxFileSize: options.maxFileSize)
+        let judged = try evaluate(options.paths, catalog, policy, now: options.now, importing: options.importing)
         let result = baseline.map { Gate.baseline($0, source: options.baselinePath ?? "", to: judged) } ?? judged
         guard let history else { return try finish(result, options: options, extra: []) }
         // History last: recorded once every report is in place, so a scan whose reports could not
@@ -67,9 +72,9 @@ public enum Scanner {
 
     /// Import the exports and run the rules.
     static func evaluate(
-        _ paths: [String], _ catalog: RoleCatalog, _ policy: Policy, now: Date, maxFileSize: Int = ImportOptions.defaultMaxFileSize
+        _ paths: [String], _ catalog: RoleCatalog, _ policy: Policy, now: Date, importing: ImportOptions = ImportOptions()
     ) throws -> ScanResult {
-        let snapshot = try Importer.load(paths, options: ImportOptions(maxFileSize: maxFileSize))
+        let snapshot = try Importer.load(paths, options: importing)
         return RuleEngine.scan(snapshot: snapshot, catalog: catalog, policy: policy, now: now)
     }
 
@@ -126,7 +131,7 @@ public enum Scanner {
     /// `roleaudit baseline`: the current open findings, by fingerprint, sorted and pretty-printed.
     public static func baseline(_ options: ScanOptions, to path: String) throws -> (baseline: Baseline, exitCode: Int32) {
         let (catalog, policy) = try configuration(options)
-        let result = try evaluate(options.paths, catalog, policy, now: options.now, maxFileSize: options.maxFileSize)
+        let result = try evaluate(options.paths, catalog, policy, now: options.now, importing: options.importing)
         let snapshot = result.snapshot
         let baseline = Baseline(findings: result.findings, generatedAt: options.now.iso8601)
         do { try BaselineFileWriter.write(baseline, to: path) } catch let e as OutputError { throw KitError.cannotWrite(e) }

@@ -42,9 +42,10 @@ struct CollectOptions: ParsableArguments {
             output: URL(fileURLWithPath: output), huntress: huntress, cortex: cortex, parallel: parallel ?? configured ?? 4, resume: resume,
             pacing: pacing, network: network, tool: "roleaudit \(RoleAudit.version)")
         let outcome = try collecting {
-            try await Collector.run(request, runtime: CollectRuntime(progress: { printError("roleaudit collect: " + $0) }))
+            try await Collector.run(request, runtime: CollectRuntime(progress: { printError("roleaudit collect: " + Terminal.text($0)) }))
         }
-        print(outcome.summary, terminator: "")
+        // The summary names scopes and reasons the servers gave: each line through Terminal.text.
+        for line in outcome.summary.split(separator: "\n") { print(Terminal.text(String(line))) }
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }
@@ -69,13 +70,13 @@ private func collecting(_ body: @escaping @Sendable () async throws -> CollectOu
 /// Parses a user's URL option, or says what is wrong (exit 64).
 private func url(_ text: String, _ option: String) throws -> URL {
     guard let url = URL(string: text) else { throw ValidationError("\(option) must be a URL, not '\(text)'") }
-    do { try Collector.checkURL(url, option) } catch let e as CollectError { throw ValidationError(e.description) }
+    do { try Collector.checkURL(url, option) } catch let e as CollectError { throw ValidationError(Terminal.text(e.description)) }
     return url
 }
 
 private func usage<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let e as CollectError {
-        printError("roleaudit collect: \(e)")
+        printError("roleaudit collect: " + Terminal.text(e.description))
         throw ExitCode(e.exitCode)
     }
 }

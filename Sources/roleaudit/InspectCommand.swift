@@ -20,9 +20,12 @@ struct InspectCommand: ParsableCommand {
     @Option(help: "Output format: table, csv or json.")
     var format: ListingFormat = .table
 
+    @Option(name: .customLong("exclude"), help: ArgumentHelp("Leave out files whose name or path matches this glob (repeatable).", valueName: "glob"))
+    var exclude: [String] = []
+
     func run() throws {
         do {
-            print(try Inspection.load(paths).render(format, principal: principal), terminator: "")
+            print(try Inspection.load(paths, exclude: exclude).render(format, principal: principal), terminator: "")
         } catch {
             throw fail(error)
         }

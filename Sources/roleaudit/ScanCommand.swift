@@ -5,8 +5,18 @@ import RoleAuditKit
 /// What every command that scans takes: the policy, the clock, and whether incomplete input is
 /// accepted.
 struct InputOptions: ParsableArguments {
-    @Option(help: "Policy file (roleaudit.yml).")
+    @Option(help: "Policy file (default: roleaudit.yml in the working folder, when there is one).")
     var policy: String?
+
+    @Flag(name: .customLong("no-policy"), help: "Use no policy file, not even a roleaudit.yml in the working folder.")
+    var noPolicy = false
+
+    @Option(
+        name: .customLong("exclude"),
+        help: ArgumentHelp(
+            "Leave out files whose name or path matches this glob (repeatable), such as notes.json or 'archive/*'.",
+            valueName: "glob"))
+    var exclude: [String] = []
 
     @Option(help: "The scan's time, ISO-8601 (default: SOURCE_DATE_EPOCH, else now). Same input and --now, same bytes.")
     var now: String?
@@ -22,6 +32,22 @@ struct InputOptions: ParsableArguments {
     func validate() throws {
         _ = try clock()
         _ = try fileSizeLimit()
+        if noPolicy && policy != nil { throw ValidationError("--policy and --no-policy cannot be used together") }
+    }
+
+    /// The policy file found in the working folder when `--policy` is not given.
+    static let defaultPolicy = "roleaudit.yml"
+
+    /// The policy the scan uses: `--policy`, else `roleaudit.yml` in the working folder (unless
+    /// `--no-policy`), else none; and the summary's line saying which.
+    func policyFile() -> (path: String?, line: TerminalText) {
+        if let policy { return (policy, "Policy: \(policy)") }
+        if noPolicy { return (nil, "Policy: none (--no-policy): the built-in rules and severities") }
+        var info = stat()
+        if stat(Self.defaultPolicy, &info) == 0 && (info.st_mode & S_IFMT) != S_IFDIR {
+            return (Self.defaultPolicy, "Policy: roleaudit.yml (found in the working folder; --no-policy to scan without it)")
+        }
+        return (nil, "Policy: none (no --policy, and no roleaudit.yml in the working folder): the built-in rules and severities")
     }
 
     /// `--max-file-size` in bytes.
@@ -46,7 +72,9 @@ struct InputOptions: ParsableArguments {
     func clock() throws -> Date {
         if let now {
             let f = ISO8601DateFormatter()
-            guard let d = f.date(from: now) ?? ISO8601DateFormatter.dateOnly.date(from: now), Self.range.contains(d) else {
+            // ISO 8601 letters in either case: 2026-11-23t00:00:00z is the same time.
+            let upper = now.uppercased()
+            guard let d = f.date(from: upper) ?? ISO8601DateFormatter.dateOnly.date(from: upper), Self.range.contains(d) else {
                 throw ValidationError("--now takes an ISO-8601 time from 1970 to 9999 such as 2026-11-23T00:00:00Z, not '\(Terminal.text(now))'")
             }
             return d
@@ -69,9 +97,10 @@ struct InputOptions: ParsableArguments {
 
     func scanOptions(_ paths: [String]) throws -> ScanOptions {
         var options = ScanOptions(paths: paths, now: try clock())
-        options.policyPath = policy
+        options.policyPath = policyFile().path
         options.allowIncomplete = allowIncomplete
         options.maxFileSize = try fileSizeLimit()
+        options.exclude = exclude
         return options
     }
 }
@@ -80,7 +109,7 @@ struct InputOptions: ParsableArguments {
 struct ReportOptions: ParsableArguments {
     @OptionGroup var input: InputOptions
 
-    @Option(help: "Folder for the reports.")
+    @Option(help: "Folder for the reports, or - to write one format (--format json, sarif, csv or junit) to stdout and the summary to stderr.")
     var output = "reports"
 
     @Option(help: "Report formats, comma-separated: html, csv, junit, json, sarif (default: all).", transform: ReportFormat.list)
@@ -89,6 +118,8 @@ struct ReportOptions: ParsableArguments {
     @Option(name: .customLong("fail-on"), help: "Fail on open findings at or above: critical, high, medium, low, info, or never.")
     var failOn: FailThreshold = .high
 
+    @OptionGroup var console: ConsoleOptions
+
     func scanOptions(_ paths: [String]) throws -> ScanOptions {
         var options = try input.scanOptions(paths)
         options.output = output
@@ -96,14 +127,34 @@ struct ReportOptions: ParsableArguments {
         options.failOn = failOn.severity
         return options
     }
-}
 
-/// Prints the outcome and exits with its code.
-func finish(_ body: () throws -> ScanOutcome) throws {
-    let outcome: ScanOutcome
-    do { outcome = try body() } catch { throw fail(error) }
-    print(outcome.summary, terminator: "")
-    if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    var toStdout: Bool { output == "-" }
+
+    func validate() throws {
+        guard toStdout else { return }
+        let names = Set(format).map(\.rawValue).sorted()
+        guard names.count == 1, let only = format.first, StdoutReport.file(only) != nil else {
+            throw ValidationError(
+                "--output - writes one format to stdout: name one with --format json, sarif, csv or junit"
+                    + (names.count == 1 ? " (html is a page to open from a folder, not a stream)" : ", not \(names.joined(separator: ", "))"))
+        }
+    }
+
+    /// Runs `body` (a scan writing its reports as `options` say), prints the summary and exits
+    /// with the scan's code. With `--output -` the reports are written into a private folder and
+    /// the one asked for is copied to stdout; the summary then goes to stderr.
+    func finish(_ options: ScanOptions, paths: [String], _ body: (ScanOptions) throws -> ScanOutcome) throws {
+        let stdout = try toStdout ? StdoutReport(format: format[0]) : nil
+        var options = options
+        if let stdout { options.output = stdout.folder }
+        let outcome: ScanOutcome
+        do { outcome = try Progress.around("scanning " + paths.joined(separator: " "), console) { try body(options) } } catch { throw fail(error) }
+        if let stdout { try stdout.copyToStdout() }
+        Console(console, reportOnStdout: stdout != nil).show(
+            outcome.summary, policy: input.policyFile().line, verbose: { Console.details(outcome.result) },
+            reports: stdout.map { "\($0.name) written to stdout" })
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
 }
 
 let exitCodes = """
@@ -132,7 +183,7 @@ struct ScanCommand: ParsableCommand {
         var options = try report.scanOptions(paths)
         options.baselinePath = baseline
         options.historyPath = history
-        try finish { try Scanner.run(options) }
+        try report.finish(options, paths: paths) { try Scanner.run($0) }
     }
 }
 
@@ -152,7 +203,7 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         let options = try report.scanOptions([after])
-        try finish { try Differ.run(before: before, after: after, options: options) }
+        try report.finish(options, paths: [before, after]) { try Differ.run(before: before, after: after, options: $0) }
     }
 }
 
@@ -169,11 +220,16 @@ struct BaselineCommand: ParsableCommand {
     @Option(help: "The baseline file to write.")
     var output = "baseline.json"
 
+    @OptionGroup var console: ConsoleOptions
+
     func run() throws {
         let options = try input.scanOptions(paths)
         let written: (baseline: Baseline, exitCode: Int32)
-        do { written = try Scanner.baseline(options, to: output) } catch { throw fail(error) }
-        print("Baseline \(output): \(written.baseline.entries.count) open finding(s) recorded by fingerprint")
+        do { written = try Progress.around("scanning " + paths.joined(separator: " "), console) { try Scanner.baseline(options, to: output) } } catch {
+            throw fail(error)
+        }
+        let line: TerminalText = "Baseline \(output): \(written.baseline.entries.count) open finding(s) recorded by fingerprint"
+        Console(console, reportOnStdout: false).show(line.text, policy: input.policyFile().line, verbose: { "" })
         if written.exitCode != 0 {
             printError("roleaudit: the input is incomplete (use --allow-incomplete to accept it)")
             throw ExitCode(written.exitCode)

@@ -169,7 +169,7 @@ import Testing
         #expect(r.stderr.contains("corrupt.db: not a usable SQLite history"), "\(r.stderr)")
         let foreign = out.appendingPathComponent("foreign.db")
         let made = try Executable.run(
-            ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('CREATE TABLE invoices (id INTEGER)'); c.commit()", foreign.path],
+            [Python.executable, "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('CREATE TABLE invoices (id INTEGER)'); c.commit()", foreign.path],
             executable: URL(fileURLWithPath: "/usr/bin/env"))
         #expect(made.status == 0)
         let f = try Executable.run(["scan", Self.before, "--history", foreign.path, "--output", out.path], in: Self.root)
@@ -183,7 +183,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: out) }
         let db = out.appendingPathComponent("old.db")
         let script = CommittedReportsTests.root.appendingPathComponent("Tests/CLITests/Fixtures/history/make_v1_history.py").path
-        let made = try Executable.run(["python3", script, db.path], executable: URL(fileURLWithPath: "/usr/bin/env"))
+        let made = try Executable.run([Python.executable, script, db.path], executable: URL(fileURLWithPath: "/usr/bin/env"))
         #expect(made.status == 0, "\(made.stderr)")
         let r = try Executable.run(["scan", Self.before, "--history", db.path, "--output", out.appendingPathComponent("r").path, "--fail-on", "never"], in: Self.root)
         #expect(r.status == 0, "\(r.stderr)")

@@ -15,7 +15,7 @@ import Testing
 
     static func sqlite(_ db: URL, _ sql: String) throws {
         let r = try Executable.run(
-            ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()", db.path, sql],
+            [Python.executable, "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()", db.path, sql],
             executable: URL(fileURLWithPath: "/usr/bin/env"))
         #expect(r.status == 0, "\(r.stderr)")
     }

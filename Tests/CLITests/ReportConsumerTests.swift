@@ -56,7 +56,7 @@ import Testing
     func junitReaderSeesTheDeclaredCounts(_ input: Input) throws {
         let dir = try Self.reports(input)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try Self.tool(["python3", Self.fixtures.appendingPathComponent("consumers/junit_counts.py").path, dir.appendingPathComponent("junit.xml").path])
+        let r = try Self.tool([Python.executable, Self.fixtures.appendingPathComponent("consumers/junit_counts.py").path, dir.appendingPathComponent("junit.xml").path])
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         // A failing case per open finding, a skipped one per waived finding.
         let summary = try Self.findingsJSON(dir)["summary"] as? [String: Any]
@@ -70,12 +70,12 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let script = Self.fixtures.appendingPathComponent("consumers/csv_readback.py").path
         // Columns of roleaudit's own vocabulary (never user text) are exempt from the formula check.
-        let findings = try Self.tool(["python3", script, dir.appendingPathComponent("findings.csv").path,
+        let findings = try Self.tool([Python.executable, script, dir.appendingPathComponent("findings.csv").path,
             "severity", "rule_id", "category", "status", "platform", "evidence_count", "fingerprint", "first_seen"])
         #expect(findings.status == 0, "\(findings.stdout)")
         let count = (try Self.findingsJSON(dir)["findings"] as? [Any])?.count ?? -1
         #expect(findings.stdout.contains("rows=\(count)\n"))
-        let entitlements = try Self.tool(["python3", script, dir.appendingPathComponent("entitlements.csv").path,
+        let entitlements = try Self.tool([Python.executable, script, dir.appendingPathComponent("entitlements.csv").path,
             "platform", "kind", "last_login", "role_status", "level", "risk_tier", "source_line", "open_findings"])
         #expect(entitlements.status == 0, "\(entitlements.stdout)")
     }
@@ -84,7 +84,7 @@ import Testing
     func sarifValidatesAgainstTheSchema(_ input: Input) throws {
         let dir = try Self.reports(input)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try Self.tool(["python3", Self.fixtures.appendingPathComponent("consumers/sarif_validate.py").path,
+        let r = try Self.tool([Python.executable, Self.fixtures.appendingPathComponent("consumers/sarif_validate.py").path,
             Self.fixtures.appendingPathComponent("schemas/sarif-schema-2.1.0.json").path, dir.appendingPathComponent("findings.sarif").path])
         #expect(r.status == 0, "\(r.stdout)")
     }

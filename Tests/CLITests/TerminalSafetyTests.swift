@@ -74,7 +74,7 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let out = dir.appendingPathComponent("inspect.csv")
         try Data(r.stdout.utf8).write(to: out)
-        let check = try ReportConsumerTests.tool(["python3", ReportConsumerTests.fixtures.appendingPathComponent("consumers/csv_readback.py").path, "--no-bom", out.path])
+        let check = try ReportConsumerTests.tool([Python.executable, ReportConsumerTests.fixtures.appendingPathComponent("consumers/csv_readback.py").path, "--no-bom", out.path])
         #expect(check.status == 0, "\(check.stdout)")
         let reader = try CSVReader(string: r.stdout, hasHeaderRow: true)
         let header = reader.headerRow ?? []

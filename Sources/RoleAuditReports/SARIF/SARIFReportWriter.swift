@@ -6,7 +6,17 @@ import RoleAuditRules
 /// `findings.sarif`: SARIF 2.1.0 (valid against the OASIS schema), for code-scanning dashboards.
 /// One run; every built-in rule with its help text; a result per finding, located at the export
 /// file and line of each grant in its evidence; waived findings carry an accepted suppression.
+///
+/// Within what GitHub code scanning accepts (its "SARIF support" page, upload limits): at most
+/// 25,000 results in a run, the most severe kept and the rest counted in the run's properties and
+/// a notification (findings.json has them all); each result's first 100 locations, which are all
+/// GitHub shows of a result (it refuses more than 1,000).
 public enum SARIFReportWriter: ReportWriter {
+    /// GitHub's limit of results per run.
+    public static let maxResults = 25_000
+    /// Locations GitHub includes of one result.
+    public static let maxLocations = 100
+
     public static func write(_ input: ReportInput, to folder: ReportFolder) throws {
         try folder.write("findings.sarif") { log(input.result, input.context, JSONOutput($0)) }
     }
@@ -54,7 +64,13 @@ public enum SARIFReportWriter: ReportWriter {
         j.beginObject()
         j.field("endTimeUtc", context.generatedAt.iso8601)
         j.field("executionSuccessful", true)
-        let notifications = r.snapshot.coverage.map { ($0.makesInputIncomplete ? "error" : "warning", $0.detail) } + r.limitations.map { ("note", $0) }
+        var notifications = r.snapshot.coverage.map { ($0.makesInputIncomplete ? "error" : "warning", $0.detail) } + r.limitations.map { ("note", $0) }
+        if r.findings.count > maxResults {
+            notifications.append((
+                "warning",
+                "\(r.findings.count - maxResults) of \(r.findings.count) findings are not in this log: code-scanning services accept at most "
+                    + "\(maxResults) results per run, and the most severe are kept; findings.json lists every finding"))
+        }
         j.array("toolExecutionNotifications", notifications) { level, text in
             j.beginObject()
             j.field("level", level)
@@ -63,7 +79,15 @@ public enum SARIFReportWriter: ReportWriter {
         }
         j.endObject()
         j.endArray()
-        j.array("results", r.findings) { f in result(f, r, ruleIndex: ruleIndex, artifactIndex: artifactIndex, j) }
+        let kept = results(r.findings)
+        let omitted = r.findings.count - kept.count
+        if omitted > 0 {
+            j.object("properties") {
+                j.field("resultsOmitted", omitted)
+                j.field("resultsTotal", r.findings.count)
+            }
+        }
+        j.array("results", kept) { f in result(f, r, ruleIndex: ruleIndex, artifactIndex: artifactIndex, j) }
         j.object("tool") {
             j.object("driver") {
                 j.field("informationUri", "https://github.com/roleaudit/roleaudit")
@@ -78,6 +102,18 @@ public enum SARIFReportWriter: ReportWriter {
         j.field("version", "2.1.0")
         j.endObject()
         j.newline()
+    }
+
+    /// The findings the log carries: all of them when within `maxResults`, else the most severe,
+    /// open before waived or baselined, each severity in the scan's order.
+    static func results(_ findings: [Finding]) -> [Finding] {
+        guard findings.count > maxResults else { return findings }
+        let ranked = findings.enumerated().sorted { a, b in
+            if a.element.severity != b.element.severity { return a.element.severity > b.element.severity }
+            if a.element.isOpen != b.element.isOpen { return a.element.isOpen }
+            return a.offset < b.offset
+        }
+        return ranked.prefix(maxResults).map(\.element)
     }
 
     /// A rule with its title, rationale, help (text and Markdown: the vendor's lines, remediation,
@@ -125,7 +161,7 @@ public enum SARIFReportWriter: ReportWriter {
             guard let g = e.grant, seen.insert(Place(file: g.provenance.file, line: g.provenance.line, record: g.provenance.record)).inserted else { return nil }
             return (g, e.detail)
         }
-        j.array("locations", located) { g, detail in
+        j.array("locations", Array(located.prefix(maxLocations))) { g, detail in
             j.beginObject()
             j.object("message") { j.field("text", plain("\(g.provenance.record): \(detail)")) }
             j.object("physicalLocation") {
@@ -141,6 +177,7 @@ public enum SARIFReportWriter: ReportWriter {
         j.object("partialFingerprints") { j.field("roleaudit/v1", f.fingerprint) }
         j.object("properties") {
             j.strings("assumptions", f.assumptions)
+            if located.count > maxLocations { j.field("locationsOmitted", located.count - maxLocations) }
             j.field("platform", f.platform.rawValue)
             if let p = f.principal { j.field("principal", p) }
             if let role = f.role { j.field("role", role) }
