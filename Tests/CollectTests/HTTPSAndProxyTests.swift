@@ -21,7 +21,7 @@ import Testing
         static func start() async throws -> Served {
             let mock = try MockHuntress.samplesReseller()
             let (server, plain) = try await Harness.huntressServer(mock)
-            let ca = try TestCA.make()
+            let ca = try await TestCA.shared
             let front = try await TLSFront(backend: plain, ca: ca)
             return Served(mock: mock, server: server, plain: plain, front: front, ca: ca)
         }
@@ -152,6 +152,16 @@ import Testing
     static let proxyPassword = "Pr0xy-pa55-never-printed"
     static var proxyAuthorization: String { "Basic " + Data("\(proxyUser):\(proxyPassword)".utf8).base64EncodedString() }
 
+    /// Secrets of the proxy's that no byte written or printed may hold.
+    static var proxySecrets: [String] { [proxyPassword, String(proxyAuthorization.dropFirst("Basic ".count))] }
+
+    /// Collects over HTTPS through `proxy`, with the user and password in HTTPS_PROXY.
+    func collectWithProxyCredentials(_ served: Served, _ proxy: ConnectProxy, into dir: URL) async throws -> Launched.Output {
+        try await collect(
+            served.front.url(), into: dir, served, extra: ["--ca-file", served.ca.ca.path],
+            environment: ["HTTPS_PROXY": "http://\(Self.proxyUser):\(Self.proxyPassword)@127.0.0.1:\(proxy.port)"])
+    }
+
     /// The credentials in HTTPS_PROXY reach the proxy as Proxy-Authorization on every CONNECT, and
     /// appear in no file, stdout or stderr.
     @Test func proxyCredentialsReachOnlyTheProxy() async throws {
@@ -160,15 +170,13 @@ import Testing
         let proxy = try await ConnectProxy(requiredAuthorization: Self.proxyAuthorization)
         defer { proxy.stop() }
         let dir = try Harness.scratch()
-        let r = try await collect(
-            served.front.url(), into: dir, served, extra: ["--ca-file", served.ca.ca.path],
-            environment: ["HTTPS_PROXY": "http://\(Self.proxyUser):\(Self.proxyPassword)@127.0.0.1:\(proxy.port)"])
+        let r = try await collectWithProxyCredentials(served, proxy, into: dir)
         #expect(r.status == 0, "\(r.printed)")
         #expect(!proxy.connects.isEmpty && proxy.connects.allSatisfy { $0.authorization == Self.proxyAuthorization })
         #expect(await served.server.requests.allSatisfy { $0.header("proxy-authorization") == nil }, "the API never sees the proxy's credentials")
         let (scan, _, reports) = try await Harness.scan([dir.path])
         Harness.expectNoSecrets(
-            served.secrets + [Self.proxyPassword, String(Self.proxyAuthorization.dropFirst("Basic ".count))], in: [dir, reports],
+            served.secrets + Self.proxySecrets, in: [dir, reports],
             printed: [r.printed, scan.printed])
     }
 
@@ -180,9 +188,7 @@ import Testing
         let proxy = try await ConnectProxy(requiredAuthorization: "Basic " + Data("someone:else".utf8).base64EncodedString())
         defer { proxy.stop() }
         let dir = try Harness.scratch()
-        let r = try await collect(
-            served.front.url(), into: dir, served, extra: ["--ca-file", served.ca.ca.path],
-            environment: ["HTTPS_PROXY": "http://\(Self.proxyUser):\(Self.proxyPassword)@127.0.0.1:\(proxy.port)"])
+        let r = try await collectWithProxyCredentials(served, proxy, into: dir)
         #expect(r.status == 2, "\(r.printed)")
         let lines = r.stderr.split(separator: "\n").filter { $0.contains("407") }
         #expect(lines.count == 1, "\(r.stderr)")
@@ -193,6 +199,6 @@ import Testing
         let m = try manifest(dir)
         #expect(m.state == .incomplete && m.scopes.first?.state == .incomplete)
         Harness.expectNoSecrets(
-            served.secrets + [Self.proxyPassword, String(Self.proxyAuthorization.dropFirst("Basic ".count))], in: [dir], printed: [r.printed])
+            served.secrets + Self.proxySecrets, in: [dir], printed: [r.printed])
     }
 }

@@ -6,7 +6,7 @@ import NIOPosix
 /// target and Proxy-Authorization header, and everything it received before the tunnel opened (the
 /// only bytes a proxy sees in the clear), then tunnels bytes to the target. With `requiredAuthorization`
 /// set, a CONNECT without that exact header is answered 407.
-final class ConnectProxy: @unchecked Sendable {
+final class ConnectProxy: Sendable {
     struct Seen: Sendable {
         var target: String
         var authorization: String?
@@ -16,40 +16,26 @@ final class ConnectProxy: @unchecked Sendable {
 
     private let listener: NIOAsyncChannel<ByteChannel, Never>
     let port: Int
-    private let lock = NSLock()
-    private var seen: [Seen] = []
-    private var tunnels: [Int] = []
-    /// The local port of every tunnel opened to a target: what the target sees as the client's port.
-    var tunnelPorts: [Int] { lock.withLock { tunnels } }
-    /// A CONNECT to any other host than 127.0.0.1 is refused: the tests never reach out.
-    let requiredAuthorization: String?
+    private let seen: Recorded<Seen>
+    private let tunnels: Recorded<Int>
 
-    var connects: [Seen] { lock.withLock { seen } }
+    var connects: [Seen] { seen.all }
+    /// The local port of every tunnel opened to a target: what the target sees as the client's port.
+    var tunnelPorts: [Int] { tunnels.all }
     var url: String { "http://127.0.0.1:\(port)" }
 
     init(requiredAuthorization: String? = nil) async throws {
-        self.requiredAuthorization = requiredAuthorization
-        listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0) { channel in
-                channel.eventLoop.makeCompletedFuture { try ByteChannel(wrappingChannelSynchronously: channel) }
-            }
-        guard let port = listener.channel.localAddress?.port else { throw TestCAError(message: "the proxy has no port") }
-        self.port = port
-        let listener = self.listener
-        Task { [self] in
-            try? await listener.executeThenClose { connections in
-                await withTaskGroup(of: Void.self) { group in
-                    do {
-                        for try await connection in connections { group.addTask { await self.serve(connection) } }
-                    } catch {}
-                }
-            }
+        let seen = Recorded<Seen>(), tunnels = Recorded<Int>()
+        (self.seen, self.tunnels) = (seen, tunnels)
+        (listener, port) = try await Splice.listen { connection in
+            await Self.serve(connection, requiredAuthorization: requiredAuthorization, seen: seen, tunnels: tunnels)
         }
     }
 
     func stop() { listener.channel.close(promise: nil) }
 
-    private func serve(_ connection: ByteChannel) async {
+    /// A CONNECT to any other host than 127.0.0.1 (or localhost) is refused: the tests never reach out.
+    private static func serve(_ connection: ByteChannel, requiredAuthorization: String?, seen: Recorded<Seen>, tunnels: Recorded<Int>) async {
         try? await connection.executeThenClose { inbound, outbound in
             var iterator = inbound.makeAsyncIterator()
             var head = ByteBuffer()
@@ -68,7 +54,7 @@ final class ConnectProxy: @unchecked Sendable {
             let authorization = lines.dropFirst().first { $0.lowercased().hasPrefix("proxy-authorization:") }
                 .map { String($0.dropFirst("proxy-authorization:".count)).trimmingCharacters(in: .whitespaces) }
             let target = request.count == 3 && request[0] == "CONNECT" ? request[1] : ""
-            lock.withLock { seen.append(Seen(target: target, authorization: authorization, head: text)) }
+            seen.add(Seen(target: target, authorization: authorization, head: text))
             guard target.hasPrefix("127.0.0.1:") || target.hasPrefix("localhost:"), let port = Int(target.split(separator: ":").last ?? "") else {
                 try await outbound.write(ByteBuffer(string: "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"))
                 return
@@ -79,7 +65,7 @@ final class ConnectProxy: @unchecked Sendable {
                 return
             }
             let upstream = try await Splice.connect(port: port)
-            lock.withLock { tunnels.append(upstream.channel.localAddress?.port ?? -1) }
+            tunnels.add(upstream.channel.localAddress?.port ?? -1)
             try await outbound.write(ByteBuffer(string: "HTTP/1.1 200 Connection established\r\n\r\n"))
             try await upstream.executeThenClose { upIn, upOut in
                 if head.readableBytes > 0 { try await upOut.write(head) }

@@ -6,40 +6,23 @@ import Foundation
 /// A TLS-terminating front on 127.0.0.1, port 0, for a plain-HTTP mock server: FlyingFox speaks no
 /// TLS, so the mock APIs are served over HTTPS by decrypting here and copying the bytes to the
 /// mock's port. Its certificate is the test CA's (`TestCA`), valid for 127.0.0.1 and localhost.
-final class TLSFront: @unchecked Sendable {
+final class TLSFront: Sendable {
     private let listener: NIOAsyncChannel<ByteChannel, Never>
     let port: Int
-    private let lock = NSLock()
-    private var peers: [Int] = []
+    private let peers: Recorded<Int>
     /// The client port of every connection accepted: a proxy's tunnels show up here as its own ports.
-    var clientPorts: [Int] { lock.withLock { peers } }
+    var clientPorts: [Int] { peers.all }
 
     init(backend: URL, ca: TestCA) async throws {
         guard let backendPort = backend.port else { throw TestCAError(message: "the mock's URL \(backend) has no port") }
         let certificates = try NIOSSLCertificate.fromPEMFile(ca.serverCertificate.path)
         let key = try NIOSSLPrivateKey(file: ca.serverKey.path, format: .pem)
         let context = try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(key)))
-        listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
-                    return try ByteChannel(wrappingChannelSynchronously: channel)
-                }
-            }
-        guard let port = listener.channel.localAddress?.port else { throw TestCAError(message: "the TLS front has no port") }
-        self.port = port
-        let listener = self.listener
-        Task { [self] in
-            try? await listener.executeThenClose { connections in
-                await withTaskGroup(of: Void.self) { group in
-                    do {
-                        for try await connection in connections {
-                            lock.withLock { peers.append(connection.channel.remoteAddress?.port ?? -1) }
-                            group.addTask { await Self.forward(connection, to: backendPort) }
-                        }
-                    } catch {}
-                }
-            }
+        let peers = Recorded<Int>()
+        self.peers = peers
+        (listener, port) = try await Splice.listen(tls: context) { connection in
+            peers.add(connection.channel.remoteAddress?.port ?? -1)
+            await Self.forward(connection, to: backendPort)
         }
     }
 

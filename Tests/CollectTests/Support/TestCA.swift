@@ -30,7 +30,20 @@ struct TestCA {
 
         """
 
-    static func make() throws -> TestCA {
+    /// One CA and certificate for the whole test run, made on a thread of its own: openssl is
+    /// waited for with blocking calls, which on Swift's cooperative threads would starve the mock
+    /// servers of every test running beside (see `Launched.finished`).
+    static var shared: TestCA {
+        get async throws { try await made.value }
+    }
+
+    private static let made = Task<TestCA, any Error> {
+        try await withCheckedThrowingContinuation { c in
+            Thread { c.resume(with: Result { try make() }) }.start()
+        }
+    }
+
+    private static func make() throws -> TestCA {
         let folder = try Harness.scratch("ca")
         let ca = TestCA(folder: folder)
         try config.write(to: folder.appendingPathComponent("openssl.cnf"), atomically: true, encoding: .utf8)
