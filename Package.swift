@@ -107,6 +107,10 @@ let package = Package(
                 "roleaudit", "RoleAuditCollect", "RoleAuditImport", "RoleAuditModel",
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // The TLS front and the CONNECT proxy of the network tests (already resolved for AsyncHTTPClient).
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
         .testTarget(
             name: "CLITests", dependencies: ["roleaudit", "RoleAuditKit", .product(name: "CSV", package: "CSV.swift")],

@@ -66,6 +66,9 @@ struct Fetcher: Sendable {
                 }
             } catch is CancellationError {
                 throw CancellationError()
+            } catch let refusal as HTTPRefusal {
+                status = nil
+                return result(nil, "\(call.method) \(endpoint) failed: \(printable(refusal.description)). Not retried")
             } catch {
                 status = nil
                 last = "failed: \(printable(String(describing: error)))"

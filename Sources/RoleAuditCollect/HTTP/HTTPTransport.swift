@@ -124,6 +124,11 @@ public final class AsyncHTTPTransport: HTTPTransport {
                 tlsConfiguration: tls, redirectConfiguration: .disallow,
                 timeout: .init(connect: Self.amount(pacing.connectTimeout), read: Self.amount(pacing.readTimeout)), proxy: proxy)
             c.httpVersion = .http1Only
+            // A failed connection fails its request at once, for the Fetcher to retry with its own
+            // backoff, counted in the manifest, or to refuse (an untrusted certificate, a 407).
+            // Left on, the pool would redo the TLS handshake or the CONNECT quietly until the
+            // connect timeout and only then report the error.
+            c.connectionPool.retryConnectionEstablishment = false
             return c
         }
         direct = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration(nil))
@@ -148,8 +153,13 @@ public final class AsyncHTTPTransport: HTTPTransport {
             request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
         }
         request.headers.replaceOrAdd(name: "Accept", value: "application/json")
-        let client = (proxy?.applies(to: call.url) ?? false) ? (proxied ?? direct) : direct
-        let response = try await client.execute(request, timeout: Self.amount(requestTimeout))
+        let viaProxy = (proxy?.applies(to: call.url) ?? false) && proxied != nil
+        let response: HTTPClientResponse
+        do {
+            response = try await (viaProxy ? proxied ?? direct : direct).execute(request, timeout: Self.amount(requestTimeout))
+        } catch {
+            throw HTTPRefusal(error, url: call.url, proxy: viaProxy ? proxy : nil) ?? error
+        }
         var buffer = try await response.body.collect(upTo: Self.bodyLimit)
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
         return HTTPAnswer(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Data(bytes))
@@ -158,5 +168,29 @@ public final class AsyncHTTPTransport: HTTPTransport {
     public func shutdown() async {
         try? await direct.shutdown()
         try? await proxied?.shutdown()
+    }
+}
+
+/// A failure of the connection that no retry can mend, said so that a person knows what to change:
+/// the server's certificate is not trusted or names another host, or the proxy refused its
+/// credentials. The Fetcher does not retry these.
+public struct HTTPRefusal: Error, CustomStringConvertible {
+    public var description: String
+
+    /// Nil for any other error (a refused or reset connection, a timeout), which is retried.
+    init?(_ error: any Error, url: URL, proxy: ProxySettings?) {
+        let host = url.host ?? "?"
+        let address = "\(host):\(url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80))"
+        if let tls = error as? NIOSSLError, case .handshakeFailed(let reason) = tls, "\(reason)".contains("CERTIFICATE_VERIFY_FAILED") {
+            description = "the TLS certificate of \(address) is not trusted (not issued by a CA this machine trusts); "
+                + "if it comes from a private CA or a TLS-inspecting proxy, give that CA's PEM with --ca-file or SSL_CERT_FILE"
+        } else if let tls = error as? NIOSSLExtraError, tls == .failedToValidateHostname {
+            description = "the TLS certificate of \(address) does not name \(host)"
+        } else if let http = error as? HTTPClientError, http == .proxyAuthenticationRequired, let proxy {
+            let credentials = proxy.username == nil ? "HTTPS_PROXY carries no user:password" : "check the user and password in HTTPS_PROXY"
+            description = "the proxy \(proxy.host):\(proxy.port) refused its credentials (407 Proxy Authentication Required); \(credentials)"
+        } else {
+            return nil
+        }
     }
 }

@@ -113,13 +113,16 @@ enum Harness {
     }
 }
 
-/// Progress lines gathered from the collector's tasks.
-final class Lines: @unchecked Sendable {
-    private var lines: [String] = []
+/// What concurrent tasks record for a test to read: progress lines, a proxy's CONNECTs, ports.
+final class Recorded<Element: Sendable>: @unchecked Sendable {
+    private var items: [Element] = []
     private let lock = NSLock()
-    func add(_ line: String) { lock.withLock { lines.append(line) } }
-    var all: [String] { lock.withLock { lines } }
+    func add(_ item: Element) { lock.withLock { items.append(item) } }
+    var all: [Element] { lock.withLock { items } }
 }
+
+/// Progress lines gathered from the collector's tasks.
+typealias Lines = Recorded<String>
 
 /// The system clock shifted: a machine whose clock is wrong.
 struct ShiftedClock: CollectClock {

@@ -65,8 +65,9 @@ actor MockServer {
             return await self.handle(request)
         }
         task = Task { try await server.run() }
-        // FlyingFox waits 5 s by default; a test machine under load can take longer to start listening.
-        try await server.waitUntilListening(timeout: 60)
+        // FlyingFox waits 5 s by default: too short when the whole suite saturates a 2-core machine
+        // (every collect test then failed at start-up with a timeout); listening takes milliseconds idle.
+        try await server.waitUntilListening(timeout: 120)
         guard case .ip4(_, let port) = await server.listeningAddress else { throw MockError.noPort }
         return URL(string: "http://127.0.0.1:\(port)")!
     }
