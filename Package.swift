@@ -59,15 +59,17 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The access graph: what every principal's grants give, resolved once per snapshot.
+        .target(name: "RoleAuditGraph", dependencies: ["RoleAuditModel", "RoleAuditCatalog", "RoleAuditPolicy"]),
         .target(
             name: "RoleAuditRules",
             dependencies: [
-                "RoleAuditModel", "RoleAuditCatalog", "RoleAuditPolicy",
+                "RoleAuditModel", "RoleAuditCatalog", "RoleAuditPolicy", "RoleAuditGraph",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
-            name: "RoleAuditReports", dependencies: ["RoleAuditModel", "RoleAuditCatalog", "RoleAuditRules"],
+            name: "RoleAuditReports", dependencies: ["RoleAuditModel", "RoleAuditCatalog", "RoleAuditGraph", "RoleAuditRules"],
             // The report's stylesheet and script, inlined into report.html (no file beside it to lose).
             resources: [.embedInCode("HTML/Resources/report.css"), .embedInCode("HTML/Resources/report.js")]),
         // The scan history: the only module that knows SQLite (through GRDB).
@@ -77,7 +79,7 @@ let package = Package(
         .target(
             name: "RoleAuditKit",
             dependencies: [
-                "RoleAuditModel", "RoleAuditCatalog", "RoleAuditImport", "RoleAuditPolicy", "RoleAuditRules", "RoleAuditReports",
+                "RoleAuditModel", "RoleAuditCatalog", "RoleAuditImport", "RoleAuditPolicy", "RoleAuditGraph", "RoleAuditRules", "RoleAuditReports",
                 "RoleAuditHistory",
             ]
         ),
@@ -98,6 +100,7 @@ let package = Package(
             dependencies: ["RoleAuditKit", "RoleAuditCollect", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "RoleAuditCatalogTests", dependencies: ["RoleAuditCatalog"]),
+        .testTarget(name: "RoleAuditGraphTests", dependencies: ["RoleAuditGraph", "RoleAuditCatalog", "RoleAuditModel", "RoleAuditPolicy"]),
         .testTarget(name: "RoleAuditRulesTests", dependencies: ["RoleAuditRules", "RoleAuditCatalog", "RoleAuditModel", "RoleAuditPolicy"]),
         .testTarget(name: "RoleAuditImportTests", dependencies: ["RoleAuditImport", "RoleAuditModel"], exclude: ["Fixtures"]),
         .testTarget(name: "RoleAuditReportsTests", dependencies: ["RoleAuditReports"]),

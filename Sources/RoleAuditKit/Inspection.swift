@@ -1,7 +1,9 @@
 import Foundation
 import RoleAuditCatalog
+import RoleAuditGraph
 import RoleAuditImport
 import RoleAuditModel
+import RoleAuditPolicy
 import RoleAuditReports
 
 /// What `roleaudit inspect` shows: what was read, per source and per account / tenant, the
@@ -164,9 +166,10 @@ public struct Inspection: Sendable {
             let close = snapshot.principals.map(\.key).filter { $0.hasPrefix(String(key.prefix(3))) }
             throw KitError.unknownPrincipal(email, suggestions: Array(Set(close)).sorted().prefix(3).map { $0 })
         }
-        let resolver = AccessResolver(catalog: catalog, snapshot: snapshot)
+        // Only documented roles are printed here, so no policy (its permission map) is needed.
+        let graph = AccessGraph(snapshot: snapshot, catalog: catalog, policy: Policy())
         return found.map { p in
-            let access = resolver.access(of: p.key, on: p.platform)
+            let access = graph.access(of: PrincipalID(platform: p.platform, key: p.key))
             func via(_ g: Grant, role: String, statement: CapabilityGrant?) -> PrincipalAccess.Via {
                 PrincipalAccess.Via(
                     role: role, level: g.level.rawValue, target: g.target,

@@ -1,4 +1,5 @@
 import RoleAuditCatalog
+import RoleAuditGraph
 import RoleAuditModel
 import RoleAuditRules
 
@@ -34,131 +35,39 @@ struct Entitlement: Sendable {
     }
 }
 
-/// Every grant of the snapshot with what it gives, in the snapshot's order (grouped by principal).
-/// Built once per report run and read by entitlements.csv and report.html. Holds two integers per
-/// grant, not a copy of it: an entitlement is assembled when a writer reads it, so a million
-/// grants cost 8 MB here rather than a second copy of every grant, principal and role.
+/// Every grant of the snapshot with what it gives, grouped by principal: the scan's access graph
+/// (Sources/RoleAuditGraph/AccessGraph.swift) as entitlements.csv and report.html read it. Holds
+/// the graph, not a copy of any grant: an entitlement is assembled when a writer reads it.
 struct Entitlements: Sendable {
-    private struct Resolution: Sendable {
-        let role: CatalogRole?
-        /// The capability ids, space-separated, as the reports print them.
-        let list: String
-        let tier: RiskTier?
-        let known: Bool
-    }
+    private let graph: AccessGraph
+    /// Per role id: the capability ids, space-separated, as the reports print them.
+    private let capabilityLists: [String]
 
-    let grants: [Grant]
-    private let principals: [Principal]
-    private let resolutions: [Resolution]
-    private let resolutionOf: [Int32]
-    /// Index into `principals`, or -1.
-    private let principalOf: [Int32]
-    private let accountOf: [String: String]
+    var grants: [Grant] { graph.grants }
+    var count: Int { graph.grants.count }
 
-    var count: Int { grants.count }
-
-    /// Roles are resolved once per distinct label and principals looked up once per run of their
-    /// grants, not once per grant.
     init(_ r: ScanResult) {
-        grants = r.snapshot.grants
-        principals = r.snapshot.principals
-        accountOf = Dictionary(
-            r.snapshot.organizations.filter { $0.platform == .huntress }.compactMap { o in o.accountID.map { (o.id, $0) } },
-            uniquingKeysWith: { a, _ in a })
-        let resolver = RoleResolver(snapshot: r.snapshot, catalog: r.catalog, policy: r.policy)
-        var cache: [RoleResolver.Key: Int32] = [:]
-        var resolutions: [Resolution] = []
-        var resolutionOf: [Int32] = []
-        var principalOf: [Int32] = []
-        resolutionOf.reserveCapacity(grants.count)
-        principalOf.reserveCapacity(grants.count)
-        var finder = PrincipalFinder(principals)
-        var last: (platform: Platform, key: String, index: Int32)?
-        for g in grants {
-            let key = RoleResolver.Key(g)
-            if let hit = cache[key] {
-                resolutionOf.append(hit)
-            } else {
-                let (role, caps) = resolver.resolve(g)
-                let sorted = (caps ?? []).sorted()
-                resolutions.append(Resolution(
-                    role: role, list: sorted.map(\.rawValue).joined(separator: " "), tier: sorted.compactMap { r.catalog.tier(of: $0) }.max(), known: caps != nil))
-                cache[key] = Int32(resolutions.count - 1)
-                resolutionOf.append(Int32(resolutions.count - 1))
-            }
-            if let last, last.platform == g.platform, last.key == g.principal {
-                principalOf.append(last.index)
-            } else {
-                let index = finder.index(of: g)
-                last = (g.platform, g.principal, index)
-                principalOf.append(index)
-            }
-        }
-        self.resolutions = resolutions
-        self.resolutionOf = resolutionOf
-        self.principalOf = principalOf
-    }
-
-    /// Finds a grant's principal in the snapshot's list. The snapshot lists principals in the order
-    /// its grants are grouped by them (Sources/RoleAuditImport/SnapshotBuilder.swift sorts both by
-    /// principal), so the next principal is almost always the one after the last: checked first,
-    /// with two string comparisons; a hash table of every principal is built only when that
-    /// fails, which saved a million-entry table on a million-membership export.
-    private struct PrincipalFinder {
-        struct Key: Hashable { let platform: Platform; let key: String }
-        let principals: [Principal]
-        var next = 0
-        var table: [Key: Int32]?
-
-        init(_ principals: [Principal]) { self.principals = principals }
-
-        mutating func index(of g: Grant) -> Int32 {
-            if next < principals.count, principals[next].platform == g.platform, principals[next].key == g.principal {
-                next += 1
-                return Int32(next - 1)
-            }
-            if table == nil {
-                var t: [Key: Int32] = [:]
-                t.reserveCapacity(principals.count)
-                for (i, p) in principals.enumerated() where t[Key(platform: p.platform, key: p.key)] == nil {
-                    t[Key(platform: p.platform, key: p.key)] = Int32(i)
-                }
-                table = t
-            }
-            guard let found = table?[Key(platform: g.platform, key: g.principal)] else { return -1 }
-            next = Int(found) + 1
-            return found
-        }
+        graph = r.graph
+        capabilityLists = r.graph.roles.map { $0.sortedCapabilities.map(\.rawValue).joined(separator: " ") }
     }
 
     subscript(i: Int) -> Entitlement {
-        let g = grants[i]
-        let resolved = resolutions[Int(resolutionOf[i])]
-        let p = principalOf[i]
+        let g = graph.grants[i]
+        let role = graph.role(ofGrant: i)
         return Entitlement(
-            grant: g, principal: p >= 0 ? principals[Int(p)] : nil, documented: resolved.role,
-            capabilityList: resolved.list, tier: resolved.tier,
-            account: g.platform == .huntress ? (g.level == .account ? g.target : accountOf[g.target]) : nil,
-            capabilitiesKnown: resolved.known)
+            grant: g, principal: graph.record(ofGrant: i), documented: role.documented,
+            capabilityList: capabilityLists[Int(graph.roleOf[i])], tier: role.tier,
+            account: g.platform == .huntress ? graph.account(of: g) : nil, capabilitiesKnown: role.isKnown)
     }
 
-    /// Whether grant `i` is its principal's first (grants come grouped by principal): integers
-    /// compared, not keys.
-    func startsPrincipal(_ i: Int) -> Bool {
-        guard i > 0 else { return true }
-        let a = principalOf[i], b = principalOf[i - 1]
-        if a >= 0 || b >= 0 { return a != b }
-        return grants[i].platform != grants[i - 1].platform || grants[i].principal != grants[i - 1].principal
-    }
+    /// Whether grant `i` is its principal's first (grants come grouped by principal).
+    func startsPrincipal(_ i: Int) -> Bool { i == 0 || graph.principalOf[i] != graph.principalOf[i - 1] }
 
     /// The principal of grant `i`, without assembling the entitlement.
-    func principal(of i: Int) -> Principal? {
-        let p = principalOf[i]
-        return p >= 0 ? principals[Int(p)] : nil
-    }
+    func principal(of i: Int) -> Principal? { graph.record(ofGrant: i) }
 
     /// The highest risk tier grant `i` carries.
-    func tier(of i: Int) -> RiskTier? { resolutions[Int(resolutionOf[i])].tier }
+    func tier(of i: Int) -> RiskTier? { graph.role(ofGrant: i).tier }
 }
 
 extension LastLogin {

@@ -1,5 +1,6 @@
 import Foundation
 import RoleAuditCatalog
+import RoleAuditGraph
 import RoleAuditModel
 
 /// How access differs between two sets of exports: grants added, removed or changed (same
@@ -32,22 +33,13 @@ public struct AccessChanges: Sendable {
         struct Place: Hashable { let platform: Platform, principal: String, target: String }
         func key(_ g: Grant) -> Key { Key(platform: g.platform, principal: g.principal, level: g.level, target: g.target, role: g.role) }
         func place(_ g: Grant) -> Place { Place(platform: g.platform, principal: g.principal, target: g.target) }
-        // Only what roles give is needed here, not a whole rule context per side.
-        let old = RoleResolver(snapshot: before.snapshot, catalog: before.catalog, policy: before.policy)
-        let new = RoleResolver(snapshot: after.snapshot, catalog: after.catalog, policy: after.policy)
-        // What each principal can do at each place, before and after (each role label resolved once).
-        func powers(_ grants: [Grant], _ resolver: RoleResolver) -> [Place: Set<CapabilityID>] {
-            var resolved: [RoleResolver.Key: Set<CapabilityID>] = [:]
+        // What each principal can do at each place, before and after, from each side's access graph.
+        func powers(_ graph: AccessGraph) -> [Place: Set<CapabilityID>] {
             var out: [Place: Set<CapabilityID>] = [:]
-            for g in grants {
-                let key = RoleResolver.Key(g)
-                let caps = resolved[key] ?? resolver.resolve(g).capabilities ?? []
-                resolved[key] = caps
-                out[place(g), default: []].formUnion(caps)
-            }
+            for i in graph.grants.indices { out[place(graph.grants[i]), default: []].formUnion(graph.role(ofGrant: i).capabilities ?? []) }
             return out
         }
-        let was = powers(before.snapshot.grants, old), now = powers(after.snapshot.grants, new)
+        let was = powers(before.graph), now = powers(after.graph)
         let beforeGrants = Dictionary(grouping: before.snapshot.grants, by: key)
         let afterGrants = Dictionary(grouping: after.snapshot.grants, by: key)
         var changes: [Change] = []
@@ -58,7 +50,7 @@ public struct AccessChanges: Sendable {
             let moved = kind == .removed ? lost : gained
             changes.append(Change(
                 kind: kind, grant: g, before: previous, gained: kind == .removed ? [] : gained, lost: kind == .added ? [] : lost,
-                tier: (moved.isEmpty ? Array(old.resolve(g).capabilities ?? new.resolve(g).capabilities ?? []) : moved)
+                tier: (moved.isEmpty ? Array(before.graph.resolution(of: g).capabilities ?? after.graph.resolution(of: g).capabilities ?? []) : moved)
                     .compactMap { after.catalog.tier(of: $0) }.max()))
         }
         for (k, gs) in afterGrants {

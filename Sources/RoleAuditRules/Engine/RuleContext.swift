@@ -1,40 +1,34 @@
 import Foundation
 import RoleAuditCatalog
+import RoleAuditGraph
 import RoleAuditModel
 import RoleAuditPolicy
 
-/// What every rule reads: the snapshot, the catalog, the policy and the clock, with the indexes
-/// rules need built once, so that no rule loops over pairs of principals.
+/// What every rule reads: the snapshot, the catalog, the policy and the clock, with the access
+/// graph (what every grant gives, resolved once) and the indexes rules need, so that no rule loops
+/// over pairs of principals.
 public struct RuleContext: Sendable {
     public let snapshot: Snapshot
     public let catalog: RoleCatalog
     public let policy: Policy
     public let now: Date
     public let domains: DomainModel
-    /// Every principal that holds a grant, sorted, with its grants; and every principal of the
-    /// snapshot, sorted. Built in one pass when the snapshot is sorted (as imports are), so a
-    /// million principals cost no sort and no dictionary.
+    /// Who holds what and what it gives: every lookup below reads it.
+    public let graph: AccessGraph
+    /// Every principal that holds a grant, sorted, with its grants (the graph's runs).
     public let sortedPrincipals: [(PrincipalKey, ArraySlice<Grant>)]
-    /// The snapshot's grants sorted by principal (as imports give them); positions in rules refer to it.
-    public let grantsByPrincipal: [Grant]
-    private let principalList: [Principal]
     /// Platforms where some principal has a known last login: elsewhere the last-login rules have
     /// nothing to read (Huntress exports carry none).
     public let platformsWithLogins: Set<Platform>
-    /// Huntress organization id to its account.
-    public let accountOfOrganization: [String: String]
     /// Cortex tenant to customer: policy first, then the exports' manifests.
     public let customerOfTenant: [String: String]
+    /// The graph's, held here too (not computed per access: rules read them in their inner loops).
+    /// The snapshot's grants sorted by principal (as imports give them); positions in rules refer to it.
+    public let grantsByPrincipal: [Grant]
+    /// Huntress organization id to its account.
+    public let accountOfOrganization: [String: String]
     /// Documented and custom roles: what each grant's role gives.
     public let roles: RoleResolver
-    /// Each distinct (platform, level, label) of the snapshot resolved once: rules ask per grant.
-    private let documented: [RoleKey: CatalogRole]
-    private let capabilityCache: [RoleKey: Set<CapabilityID>]
-    /// Positions in `grantsByPrincipal` per distinct role label: rules that care about a few roles
-    /// visit only their grants instead of all of them.
-    private let positions: [RoleKey: [Int]]
-
-    typealias RoleKey = RoleResolver.Key
 
     public typealias PrincipalKey = PrincipalID
 
@@ -43,78 +37,26 @@ public struct RuleContext: Sendable {
         self.catalog = catalog
         self.policy = policy
         self.now = now
-        var accounts: [String: String] = [:]
         var customers: [String: String] = [:]
-        for o in snapshot.organizations {
-            if o.platform == .huntress, let a = o.accountID { accounts[o.id] = a }
-            if o.platform == .cortexXDR, let c = o.customer { customers[o.id] = c }
+        for o in snapshot.organizations where o.platform == .cortexXDR {
+            if let c = o.customer { customers[o.id] = c }
         }
-        accountOfOrganization = accounts
         customerOfTenant = customers.merging(policy.customers) { _, policy in policy }
-        let resolver = RoleResolver(snapshot: snapshot, catalog: catalog, policy: policy)
-        roles = resolver
-        // The three passes over every grant are independent: on two cores the domain model is built
-        // beside the principal runs and the role index.
-        // Imports come sorted by principal, so this costs one comparison per grant.
-        let grants = Self.isSortedByPrincipal(snapshot.grants)
-            ? snapshot.grants : snapshot.grants.sorted { ($0.platform, $0.principal) < ($1.platform, $1.principal) }
-        grantsByPrincipal = grants
-        let (domains, (runs, index)) = Parallel.both(
+        // The graph and the domain model are independent passes over every grant: on two cores
+        // they are built side by side.
+        let grants = AccessGraph.sortedByPrincipal(snapshot.grants)
+        let (domains, graph) = Parallel.both(
             { DomainModel(grants: grants, policy: policy) },
-            { (Self.principalRuns(grants), Self.roleIndex(grants, resolver)) })
+            { AccessGraph(snapshot: snapshot, grants: grants, catalog: catalog, policy: policy) })
         self.domains = domains
-        sortedPrincipals = runs
-        let principals = snapshot.principals
-        let principalsSorted = principals.indices.dropFirst().allSatisfy {
-            !((principals[$0].platform, principals[$0].key) < (principals[$0 - 1].platform, principals[$0 - 1].key))
-        }
-        principalList = principalsSorted ? principals : principals.sorted { ($0.platform, $0.key) < ($1.platform, $1.key) }
+        self.graph = graph
+        grantsByPrincipal = graph.grants
+        accountOfOrganization = graph.accountOfOrganization
+        roles = graph.resolver
+        sortedPrincipals = graph.principals.indices.map { (graph.principals[$0], graph.grants[graph.grantRange[$0]]) }
         var withLogins: Set<Platform> = []
-        for p in principals where p.lastLogin != .unknown { withLogins.insert(p.platform) }
+        for p in snapshot.principals where p.lastLogin != .unknown { withLogins.insert(p.platform) }
         platformsWithLogins = withLogins
-        documented = index.documented
-        capabilityCache = index.capabilities
-        positions = index.positions
-    }
-
-    /// Every principal with its grants, as slices of the grants sorted by principal. Fields are
-    /// compared by index rather than through keys or `zip`: copying a grant per step (a retain per
-    /// reference it holds) was a tenth of the rules' time.
-    private static func principalRuns(_ grants: [Grant]) -> [(PrincipalKey, ArraySlice<Grant>)] {
-        var runs: [(PrincipalKey, ArraySlice<Grant>)] = []
-        var start = 0
-        for i in grants.indices
-        where i + 1 == grants.count || grants[i + 1].principal != grants[i].principal || grants[i + 1].platform != grants[i].platform {
-            runs.append((PrincipalKey(platform: grants[i].platform, key: grants[i].principal), grants[start...i]))
-            start = i + 1
-        }
-        return runs
-    }
-
-    private struct RoleIndex: Sendable {
-        var documented: [RoleKey: CatalogRole] = [:]
-        var capabilities: [RoleKey: Set<CapabilityID>] = [:]
-        var positions: [RoleKey: [Int]] = [:]
-    }
-
-    /// Each distinct role label resolved once, with the positions of its grants.
-    private static func roleIndex(_ all: [Grant], _ resolver: RoleResolver) -> RoleIndex {
-        var index = RoleIndex()
-        for i in all.indices {
-            let key = RoleKey(platform: all[i].platform, level: all[i].level, target: all[i].target, role: all[i].role)
-            if index.positions[key]?.append(i) != nil { continue }
-            index.positions[key] = [i]
-            let (documented, capabilities) = resolver.resolve(all[i])
-            index.documented[key] = documented
-            index.capabilities[key] = capabilities
-        }
-        return index
-    }
-
-    private static func isSortedByPrincipal(_ grants: [Grant]) -> Bool {
-        grants.indices.dropFirst().allSatisfy {
-            !((grants[$0].platform, grants[$0].principal) < (grants[$0 - 1].platform, grants[$0 - 1].principal))
-        }
     }
 
     /// Whether organization-level grants name more than one organization. Fields are read by index:
@@ -131,36 +73,32 @@ public struct RuleContext: Sendable {
     /// The grants whose documented role satisfies `test` (nil: the role is not documented), in
     /// principal order.
     public func grants(ofRoles test: (CatalogRole?) -> Bool) -> [Grant] {
-        positions.filter { key, _ in test(documented[key]) }.values.flatMap { $0 }.sorted().map { grantsByPrincipal[$0] }
+        graph.roles.indices.filter { test(graph.roles[$0].documented) }.flatMap { graph.grantsOfRole[$0] }.sorted().map { graph.grants[$0] }
     }
 
     /// The positions in `grantsByPrincipal` of the grants of each role `test` accepts, role by role
     /// (in the order of each role's first grant): for rules that read a few fields of very many
     /// grants and should not copy them.
     public func grantPositionsByRole(_ test: (CatalogRole?) -> Bool) -> [(role: CatalogRole?, positions: [Int])] {
-        positions.compactMap { key, at in test(documented[key]) ? (documented[key], at) : nil }.sorted { $0.1[0] < $1.1[0] }
+        graph.roles.indices.compactMap { id in test(graph.roles[id].documented) ? (graph.roles[id].documented, graph.grantsOfRole[id]) : nil }
     }
 
     /// The same, with the grants themselves.
     public func grantsByRole(_ test: (CatalogRole?) -> Bool) -> [(role: CatalogRole?, grants: [Grant])] {
-        grantPositionsByRole(test).map { role, at in (role, at.map { grantsByPrincipal[$0] }) }
+        grantPositionsByRole(test).map { role, at in (role, at.map { graph.grants[$0] }) }
     }
 
     // MARK: roles and capabilities
 
     /// The documented role a grant names.
-    public func documentedRole(of grant: Grant) -> CatalogRole? {
-        documented[RoleKey(grant)] ?? (capabilityCache[RoleKey(grant)] == nil ? catalog.role(of: grant) : nil)
-    }
+    public func documentedRole(of grant: Grant) -> CatalogRole? { graph.resolution(of: grant).documented }
 
     /// A custom role the export defines for the grant's tenant (or platform-wide).
     public func definedRole(of grant: Grant) -> RoleDefinition? { roles.definedRole(of: grant) }
 
     /// Capabilities a grant gives: the catalog's for a documented role, the permission map's for a
     /// custom role (nil when neither knows the role).
-    public func capabilities(of grant: Grant) -> Set<CapabilityID>? {
-        capabilityCache[RoleKey(grant)] ?? roles.resolve(grant).capabilities
-    }
+    public func capabilities(of grant: Grant) -> Set<CapabilityID>? { graph.resolution(of: grant).capabilities }
 
     /// What several grants give together (the escalation rules compare it with what a role reaches).
     public func capabilities<S: Sequence<Grant>>(ofAll grants: S) -> Set<CapabilityID> {
@@ -172,27 +110,13 @@ public struct RuleContext: Sendable {
     }
 
     /// A grant is privileged when it gives any privileged-tier capability.
-    public func isPrivileged(_ grant: Grant) -> Bool {
-        capabilities(of: grant).map { tier(of: $0) == .privileged } ?? false
-    }
+    public func isPrivileged(_ grant: Grant) -> Bool { graph.resolution(of: grant).isPrivileged }
 
     /// The Huntress account a grant falls under (its own target, or its organization's account).
-    public func account(of grant: Grant) -> String? {
-        grant.level == .account ? grant.target : accountOfOrganization[grant.target]
-    }
+    public func account(of grant: Grant) -> String? { graph.account(of: grant) }
 
-    /// A principal by key: binary search over the sorted principals.
-    public func principal(_ key: String, on platform: Platform) -> Principal? {
-        let wanted = PrincipalKey(platform: platform, key: key)
-        var (low, high) = (0, principalList.count)
-        while low < high {
-            let mid = (low + high) / 2
-            let k = PrincipalKey(platform: principalList[mid].platform, key: principalList[mid].key)
-            if k == wanted { return principalList[mid] }
-            if k < wanted { low = mid + 1 } else { high = mid }
-        }
-        return nil
-    }
+    /// A principal by key.
+    public func principal(_ key: String, on platform: Platform) -> Principal? { graph.record(PrincipalKey(platform: platform, key: key)) }
 
     /// The principals of one platform with their grants: a range of the sorted runs (platform is
     /// the first sort key), so a Cortex-only rule does not walk a million Huntress principals.
@@ -219,21 +143,11 @@ public struct RuleContext: Sendable {
         }
     }
 
-    /// A principal's grants: binary search over the sorted runs.
-    public func grants(of key: String, on platform: Platform) -> ArraySlice<Grant> {
-        let wanted = PrincipalKey(platform: platform, key: key)
-        var (low, high) = (0, sortedPrincipals.count)
-        while low < high {
-            let mid = (low + high) / 2
-            let k = sortedPrincipals[mid].0
-            if k == wanted { return sortedPrincipals[mid].1 }
-            if k < wanted { low = mid + 1 } else { high = mid }
-        }
-        return []
-    }
+    /// A principal's grants.
+    public func grants(of key: String, on platform: Platform) -> ArraySlice<Grant> { graph.grants(of: PrincipalKey(platform: platform, key: key)) }
 
     /// Every principal of the snapshot, sorted.
-    public var allPrincipals: [Principal] { principalList }
+    public var allPrincipals: [Principal] { graph.records }
 
     public func evidence<C: Collection<Grant>>(_ grants: C, _ detail: (Grant) -> String = { "holds \($0.role)" }) -> [Finding.Evidence] {
         grants.map { .grant($0, detail($0)) }

@@ -19,7 +19,7 @@ public enum Gate {
         let (applied, waivers) = applyWaivers(rated, policy: c.policy, now: c.now)
         let limitations = c.snapshot.coverage.filter { $0.kind == .dataNotExported }.map(\.detail)
         return ScanResult(
-            snapshot: c.snapshot, findings: sortedForReports(applied), waivers: waivers, rules: run.rules, disabledRules: run.disabledRules,
+            snapshot: c.snapshot, graph: c.graph, findings: sortedForReports(applied), waivers: waivers, rules: run.rules, disabledRules: run.disabledRules,
             catalogVersion: c.catalog.version, catalog: c.catalog, policy: c.policy, now: c.now, limitations: Array(Set(limitations)).sorted())
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import RoleAuditCatalog
+import RoleAuditGraph
 import RoleAuditModel
 import RoleAuditPolicy
 
@@ -8,6 +9,9 @@ import RoleAuditPolicy
 /// each step of the gate makes a new one from the last.
 public struct ScanResult: Sendable {
     public let snapshot: Snapshot
+    /// The snapshot's access graph, as the rules read it: reports, the diff and `inspect` read what
+    /// each grant gives here rather than resolving it again.
+    public let graph: AccessGraph
     public let findings: [Finding]
     public let waivers: [WaiverReport]
     public let rules: [RuleDescription]
@@ -27,11 +31,12 @@ public struct ScanResult: Sendable {
     public let history: HistoryReport?
 
     init(
-        snapshot: Snapshot, findings: [Finding], waivers: [WaiverReport], rules: [RuleDescription], disabledRules: [String],
+        snapshot: Snapshot, graph: AccessGraph, findings: [Finding], waivers: [WaiverReport], rules: [RuleDescription], disabledRules: [String],
         catalogVersion: String, catalog: RoleCatalog, policy: Policy, now: Date, limitations: [String],
         baseline: BaselineReport? = nil, changes: AccessChanges? = nil, history: HistoryReport? = nil
     ) {
         self.snapshot = snapshot
+        self.graph = graph
         self.findings = findings
         self.waivers = waivers
         self.rules = rules
@@ -51,7 +56,7 @@ public struct ScanResult: Sendable {
         findings: [Finding], baseline: BaselineReport? = nil, changes: AccessChanges? = nil, history: HistoryReport? = nil
     ) -> ScanResult {
         ScanResult(
-            snapshot: snapshot, findings: findings, waivers: waivers, rules: rules, disabledRules: disabledRules,
+            snapshot: snapshot, graph: graph, findings: findings, waivers: waivers, rules: rules, disabledRules: disabledRules,
             catalogVersion: catalogVersion, catalog: catalog, policy: policy, now: now, limitations: limitations,
             baseline: baseline ?? self.baseline, changes: changes ?? self.changes, history: history ?? self.history)
     }

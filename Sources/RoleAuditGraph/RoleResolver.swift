@@ -4,7 +4,7 @@ import RoleAuditPolicy
 
 /// What a grant's role gives: the catalog's documented role, else a custom role the export
 /// defines for the grant's tenant (or platform-wide), mapped through the policy's permission_map.
-/// One place for the rules' context, the diff and the reports' entitlements.
+/// The access graph resolves each distinct label through it once (Sources/RoleAuditGraph/AccessGraph.swift).
 public struct RoleResolver: Sendable {
     /// A grant's role label as far as resolution depends on it: callers resolve each key once.
     public struct Key: Hashable, Sendable {
