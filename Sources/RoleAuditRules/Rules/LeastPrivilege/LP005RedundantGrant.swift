@@ -40,7 +40,7 @@ public struct LP005RedundantGrant: Rule {
             let known = grants.compactMap { g in c.capabilities(of: g).map { (g, $0, Self.undoubted(g, $0, c)) } }.filter { !$0.1.isEmpty }
             guard known.count > 1 else { continue }
             let places = Self.places(known, c)
-            for (i, (g, caps, sure)) in known.enumerated() {
+            for (g, caps, sure) in known {
                 // Only a grant in the same place, or an account-level one over an organization, can
                 // cover another; and grants that give the same in one place are judged once, as a
                 // class. One person with Admin in 4,000 organizations was 16 million comparisons.
