@@ -96,7 +96,11 @@ import Testing
         #expect(scope.state == .incomplete && (scope.reason ?? "").contains("not trusted"), "\(m.scopes)")
         #expect(scope.requests.map(\.attempts) == [1], "a certificate no retry can fix is not retried: \(scope.requests)")
         #expect(await served.server.requests.isEmpty, "nothing passed the refused handshake")
-        #expect(served.front.clientPorts.count == 1)
+        // At most one connection: the pool must not reconnect on its own (it made 21 handshakes).
+        // The front records a port as it accepts, on its own event loop, and a client that drops
+        // the handshake at once can be gone first (seen once in CI, release build), hence not == 1;
+        // that a handshake took place is the refusal line above.
+        #expect(served.front.clientPorts.count <= 1)
         Harness.expectNoSecrets(served.secrets, in: [dir], printed: [r.printed])
     }
 
