@@ -44,22 +44,16 @@ public enum KitError: Error, Equatable, CustomStringConvertible {
 }
 
 extension RoleAudit {
-    /// The exit code and one-line message for any error the library throws.
-    public static func failure(_ error: any Error) -> (code: Int32, message: String) {
+    /// The exit code and message lines for any error the library throws: one line, or for several
+    /// import errors one line each.
+    public static func failure(_ error: any Error) -> (code: Int32, lines: [String]) {
         switch error {
-        case let e as KitError: (e.exitCode, e.description)
-        case let e as ImportError: (2, e.description)
-        case let e as OutputError: (73, e.description)
-        case let e as PolicyError: (3, e.description)
-        case let e as CatalogError: (3, "roleaudit's built-in catalog is damaged: \(e)")
-        default: (2, "\(error)")
+        case let e as KitError: (e.exitCode, [e.description])
+        case let e as ImportError: (2, e.lines)
+        case let e as OutputError: (73, [e.description])
+        case let e as PolicyError: (3, [e.description])
+        case let e as CatalogError: (3, ["roleaudit's built-in catalog is damaged: \(e)"])
+        default: (2, ["\(error)"])
         }
-    }
-
-    /// The message of `failure` as lines: several import errors are one line each.
-    public static func failureLines(_ error: any Error) -> (code: Int32, lines: [String]) {
-        let (code, message) = failure(error)
-        if let e = error as? ImportError { return (code, e.lines) }
-        return (code, [message])
     }
 }

@@ -47,7 +47,7 @@ extension ReportFormat {
 /// and paths: each of its lines (one, or one per file for several import errors) goes through
 /// `Terminal.text`, so that no value can break a line or carry an escape sequence or CI command.
 func fail(_ error: any Error) -> ExitCode {
-    let (code, lines) = RoleAudit.failureLines(error)
+    let (code, lines) = RoleAudit.failure(error)
     for (i, line) in lines.enumerated() { printError((i == 0 ? "roleaudit: " : "") + Terminal.text(line)) }
     return ExitCode(code)
 }
