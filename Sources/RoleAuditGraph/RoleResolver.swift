@@ -45,6 +45,17 @@ public struct RoleResolver: Sendable {
     public func resolve(_ grant: Grant) -> (documented: CatalogRole?, capabilities: Set<CapabilityID>?) {
         if let role = catalog.role(of: grant) { return (role, role.capabilities) }
         guard let defined = definedRole(of: grant) else { return (nil, nil) }
-        return (nil, Set(defined.permissions.flatMap { permissionMap[$0] ?? [] }))
+        return (nil, capabilities(of: defined))
+    }
+
+    /// What a custom role gives: its permissions through the policy's permission_map (a permission
+    /// the map lacks gives nothing known; CAT-003 reports it).
+    public func capabilities(of defined: RoleDefinition) -> Set<CapabilityID> {
+        Set(defined.permissions.flatMap { permissionMap[$0] ?? [] })
+    }
+
+    /// The permissions of a custom role the policy's permission_map does not map, sorted.
+    public func unmappedPermissions(of defined: RoleDefinition) -> [String] {
+        defined.permissions.filter { permissionMap[$0] == nil }.sorted()
     }
 }

@@ -21,7 +21,7 @@ public struct CAT002PrivilegedCustomRole: Rule {
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         customRoles(c).compactMap { role, holders in
-            let caps = Set(role.permissions.flatMap { c.policy.permissionMap[$0] ?? [] })
+            let caps = c.roles.capabilities(of: role)
             let privileged = caps.filter { c.catalog.tier(of: $0) == .privileged }.sorted()
             guard !privileged.isEmpty else { return nil }
             // Nearest predefined role: the most shared capabilities, the fewest extra.

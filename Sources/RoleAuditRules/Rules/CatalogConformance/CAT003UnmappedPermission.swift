@@ -19,7 +19,7 @@ public struct CAT003UnmappedPermission: Rule {
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         customRoles(c).compactMap { role, holders in
-            let unmapped = role.permissions.filter { c.policy.permissionMap[$0] == nil }.sorted()
+            let unmapped = c.roles.unmappedPermissions(of: role)
             guard !unmapped.isEmpty else { return nil }
             return Finding(
                 rule: Self.description, platform: role.platform, tenant: role.tenant, role: role.name,
