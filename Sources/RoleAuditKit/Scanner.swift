@@ -91,8 +91,7 @@ public enum Scanner {
         let input = ReportInput(result, context: ReportContext(toolVersion: RoleAudit.version, generatedAt: options.now), formats: options.formats)
         do {
             let folder = try ReportFolder(options.output)
-            for format in options.formats { try format.writer.write(input, to: folder) }
-            for writer in extra { try writer.write(input, to: folder) }
+            try folder.writeConcurrently(options.formats.map(\.writer) + extra, input)
             return folder
         } catch let e as OutputError {
             throw KitError.cannotWrite(e)
@@ -146,9 +145,18 @@ public enum Scanner {
 
     /// What the terminal shows: every value from an export through `Terminal.text`.
     static func summary(_ r: ScanResult, written: [String], failing: [Finding], options: ScanOptions, exit: Int32) -> TerminalText {
-        let open = r.findings.filter { $0.isOpen }
-        let waived = r.findings.count { $0.status == .waived }
-        let baselined = r.findings.count { $0.status == .baselined }
+        // One pass over the findings, copying none but the few shown.
+        var waived = 0, baselined = 0, openCount = 0
+        var bySeverity: [Severity: Int] = [:]
+        var top: [Finding] = []
+        for f in r.findings {
+            if f.status == .waived { waived += 1 }
+            if f.status == .baselined { baselined += 1 }
+            guard f.isOpen else { continue }
+            openCount += 1
+            bySeverity[f.severity, default: 0] += 1
+            if top.count < 8 { top.append(f) }
+        }
         // A snapshot file's source names no platform: what it holds does.
         let s = r.snapshot
         let platforms = Platform.allCases.count { p in
@@ -160,9 +168,8 @@ public enum Scanner {
         var out: TerminalText = "roleaudit \(RoleAudit.version): \(r.snapshot.sources.count) files, \(platforms) platform(s), "
         out += "\(accounts) Huntress account(s) with \(orgs) organizations, "
         out += "\(tenants) Cortex tenant(s), \(r.snapshot.principals.count) principals, \(r.snapshot.grants.count) grants\n"
-        out += "\(r.findings.count) findings (\(open.count) open, \(waived) waived\(baselined > 0 ? ", \(baselined) baselined" as TerminalText : "")): "
-        out += "\(Severity.allCases.reversed().map { s in "\(open.count { $0.severity == s }) \(s.rawValue)" }.joined(separator: ", "))\n"
-        let top = open.prefix(8)
+        out += "\(r.findings.count) findings (\(openCount) open, \(waived) waived\(baselined > 0 ? ", \(baselined) baselined" as TerminalText : "")): "
+        out += "\(Severity.allCases.reversed().map { s in "\(bySeverity[s] ?? 0) \(s.rawValue)" }.joined(separator: ", "))\n"
         if !top.isEmpty {
             out += "Top findings:\n"
             for f in top {

@@ -36,6 +36,13 @@ public struct ReportInput: Sendable {
 /// in memory, and no text from an export reaches a file except through that layer's escaping.
 public protocol ReportWriter: Sendable {
     static func write(_ input: ReportInput, to folder: ReportFolder) throws
+    /// The writer's work in parts that can run at the same time (`ReportFolder.writeConcurrently`),
+    /// in the order `write` writes them: by default one part, `write`.
+    static func jobs(_ input: ReportInput) -> [@Sendable (ReportFolder) throws -> Void]
+}
+
+extension ReportWriter {
+    public static func jobs(_ input: ReportInput) -> [@Sendable (ReportFolder) throws -> Void] { [{ try write(input, to: $0) }] }
 }
 
 /// The formats `--format` accepts. Each maps to its writer through an exhaustive switch, so a

@@ -17,10 +17,19 @@ public enum CSVReportWriter: ReportWriter {
     ]
 
     public static func write(_ input: ReportInput, to folder: ReportFolder) throws {
-        try folder.write("findings.csv") { findings(input.result, CSVTable($0, columns: findingsColumns, byteOrderMark: true)) }
-        try folder.write("entitlements.csv") {
-            entitlements(input.result, input.entitlements, CSVTable($0, columns: entitlementColumns, byteOrderMark: true))
-        }
+        for job in jobs(input) { try job(folder) }
+    }
+
+    /// The two files are the two largest reports of a large scan: written at the same time.
+    public static func jobs(_ input: ReportInput) -> [@Sendable (ReportFolder) throws -> Void] {
+        [
+            { try $0.write("findings.csv") { findings(input.result, CSVTable($0, columns: findingsColumns, byteOrderMark: true)) } },
+            {
+                try $0.write("entitlements.csv") {
+                    entitlements(input.result, input.entitlements, CSVTable($0, columns: entitlementColumns, byteOrderMark: true))
+                }
+            },
+        ]
     }
 
     static func findings(_ r: ScanResult, _ t: CSVTable) {

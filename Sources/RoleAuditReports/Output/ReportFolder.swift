@@ -8,6 +8,9 @@ public final class ReportFolder {
     public let path: String
     private let staging: String
     private var names: [String] = []
+    /// False for a view that one writer writes through while others write concurrently: the
+    /// folder that made it commits or discards the staging folder.
+    private let owner: Bool
 
     /// Creates `path` if needed, and a staging folder inside it.
     public init(_ path: String) throws(OutputError) {
@@ -17,9 +20,32 @@ public final class ReportFolder {
         var bytes = Array(template.utf8CString)
         guard let made = mkdtemp(&bytes) else { throw OutputError(path: path, errno: errno) }
         staging = String(cString: made)
+        owner = true
     }
 
-    deinit { discard() }
+    private init(view of: ReportFolder) {
+        path = of.path
+        staging = of.staging
+        owner = false
+    }
+
+    deinit { if owner { discard() } }
+
+    /// Every writer's files, written concurrently (on a large scan each format is seconds of
+    /// work on one core). Each job (`ReportWriter.jobs`) writes through a view of its own, and the names are
+    /// gathered in `writers` order afterwards, so the files and the order `commit` reports them
+    /// in are as if written one after the other; when several fail, the first in that order's
+    /// error is thrown.
+    public func writeConcurrently(_ writers: [any ReportWriter.Type], _ input: ReportInput) throws {
+        let jobs = writers.flatMap { $0.jobs(input) }
+        let views = jobs.map { _ in ReportFolder(view: self) }
+        let outcomes = Outcomes(jobs.count)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+            do { try jobs[i](views[i]) } catch { outcomes.fail(i, error) }
+        }
+        if let error = outcomes.first { throw error }
+        for view in views { names += view.names }
+    }
 
     /// Writes the file `name` through `body`.
     public func write(_ name: String, _ body: (ByteSink) throws -> Void) throws {
@@ -62,4 +88,13 @@ public final class ReportFolder {
         if !parent.isEmpty && parent != path { try makeFolder(parent) }
         if mkdir(path, 0o777) != 0 && errno != EEXIST { throw OutputError(path: path, errno: errno) }
     }
+}
+
+/// The writers' failures, by index; written from the writers' threads.
+private final class Outcomes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [(any Error)?]
+    init(_ count: Int) { errors = Array(repeating: nil, count: count) }
+    func fail(_ i: Int, _ error: any Error) { lock.withLock { errors[i] = error } }
+    var first: (any Error)? { lock.withLock { errors.lazy.compactMap { $0 }.first } }
 }
