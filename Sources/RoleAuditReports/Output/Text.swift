@@ -6,13 +6,9 @@ enum Text {
     /// One line: runs of whitespace and line breaks become one space, with a limit on length so
     /// that a 10,000-character name does not become a 10,000-character test name or message.
     static func oneLine(_ s: String, limit: Int = 400) -> String {
-        // Plain ASCII with single inner spaces is already one line.
-        let u = s.utf8
-        if u.count <= limit, u.first != 0x20, u.last != 0x20,
-            !zip(u, u.dropFirst()).contains(where: { $0 == 0x20 && $1 == 0x20 }), !u.contains(where: { $0 < 0x20 || $0 >= 0x7F })
-        {
-            return s
-        }
+        // Plain ASCII with single inner spaces is already one line: checked in one pass over the
+        // bytes, as most cells of a large scan are, and returned without a copy.
+        if s.utf8.count <= limit, isOneLine(s.utf8) { return s }
         var out = ""
         var space = false
         for c in s.unicodeScalars {
@@ -26,6 +22,15 @@ enum Text {
         }
         guard out.count > limit else { return out }
         return String(out.prefix(limit - 1)) + "…"
+    }
+
+    private static func isOneLine(_ u: String.UTF8View) -> Bool {
+        var previous: UInt8 = 0x20
+        for b in u {
+            if b < 0x20 || b >= 0x7F || (b == 0x20 && previous == 0x20) { return false }
+            previous = b
+        }
+        return previous != 0x20 || u.isEmpty
     }
 }
 
