@@ -19,8 +19,9 @@ public enum JUnitReportWriter: ReportWriter {
     }
 
     static func document(_ r: ScanResult, _ context: ReportContext, _ x: XMLOutput) {
-        var byRule: [String: [Finding]] = [:]
-        for f in r.findings { byRule[f.ruleID, default: []].append(f) }
+        // Indices, not copies: a copy of a finding retains every string it holds.
+        var byRule: [String: [Int]] = [:]
+        for (i, f) in r.findings.enumerated() { byRule[f.ruleID, default: []].append(i) }
         let enabled = Set(r.rules.map(\.id))
         // Zone-less, as the Ant schema wants; the scan's clock is UTC.
         let timestamp = String(context.generatedAt.iso8601.prefix(19))
@@ -31,7 +32,7 @@ public enum JUnitReportWriter: ReportWriter {
             RuleEngine.descriptions.map { ($0.id, $0.title, $0.category.rawValue, $0) }
             + custom.map { id in (id, "Policy conflict \(id)", RuleCategory.separationOfDuties.rawValue, nil) }
         for (index, suite) in suites.enumerated() {
-            let findings = byRule[suite.id] ?? []
+            let findings = (byRule[suite.id] ?? []).lazy.map { r.findings[$0] }
             let classname = "roleaudit.\(suite.category).\(suite.id)"
             let disabled = suite.d.map { !enabled.contains($0.id) } ?? false
             // The suite's counts come first in the document: count, then write.

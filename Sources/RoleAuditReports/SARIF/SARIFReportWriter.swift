@@ -108,12 +108,15 @@ public enum SARIFReportWriter: ReportWriter {
     /// open before waived or baselined, each severity in the scan's order.
     static func results(_ findings: [Finding]) -> [Finding] {
         guard findings.count > maxResults else { return findings }
-        let ranked = findings.enumerated().sorted { a, b in
-            if a.element.severity != b.element.severity { return a.element.severity > b.element.severity }
-            if a.element.isOpen != b.element.isOpen { return a.element.isOpen }
-            return a.offset < b.offset
+        // Positions sorted on two small keys, not the findings themselves (each move of a finding
+        // retains and releases every string it holds).
+        let keys = findings.map { (severity: $0.severity, open: $0.isOpen) }
+        let ranked = findings.indices.sorted { a, b in
+            if keys[a].severity != keys[b].severity { return keys[a].severity > keys[b].severity }
+            if keys[a].open != keys[b].open { return keys[a].open }
+            return a < b
         }
-        return ranked.prefix(maxResults).map(\.element)
+        return ranked.prefix(maxResults).map { findings[$0] }
     }
 
     /// A rule with its title, rationale, help (text and Markdown: the vendor's lines, remediation,

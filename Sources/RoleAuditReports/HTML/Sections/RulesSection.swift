@@ -6,13 +6,14 @@ import RoleAuditRules
 /// frameworks, remediation, and the evidence of its first findings.
 enum RulesSection {
     static func write(_ r: ScanResult, _ out: HTMLOutput) {
-        var byRule: [String: [Finding]] = [:]
-        for f in r.findings { byRule[f.ruleID, default: []].append(f) }
+        // Positions, not copies: a copy of a finding retains every string it holds.
+        var byRule: [String: [Int]] = [:]
+        for (i, f) in r.findings.enumerated() { byRule[f.ruleID, default: []].append(i) }
         let limit = HTMLReportWriter.evidencePerRuleLimit
         out.write("<section id=\"rules\" aria-labelledby=\"rules-h\">\n<h2 id=\"rules-h\">Rules</h2>\n")
         let builtIn = RuleEngine.descriptions
         for d in builtIn {
-            let mine = byRule[d.id] ?? []
+            let mine = (byRule[d.id] ?? []).lazy.map { r.findings[$0] }
             let anchor = HTMLReportWriter.anchor(d.id)
             out.write("<section class=\"rule\" id=\"rule-\(anchor)\" aria-labelledby=\"rule-\(anchor)-h\">\n")
             out.write("<h3 id=\"rule-\(anchor)-h\">\(d.id) \(d.title) \(HTMLReportWriter.sev(r.policy.severity(of: d.id, default: d.defaultSeverity)))</h3>\n")

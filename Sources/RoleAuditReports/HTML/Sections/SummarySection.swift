@@ -4,25 +4,33 @@ import RoleAuditRules
 /// Open findings by severity, category and place; every rule passed, failed or disabled.
 enum SummarySection {
     static func write(_ r: ScanResult, _ out: HTMLOutput) {
-        let open = r.findings.filter { $0.isOpen }
-        let waived = r.findings.count { $0.status == .waived }
-        let baselined = r.findings.count { $0.status == .baselined }
-        let worst = open.map(\.severity).max()
-        let verdict = worst.map { "\(open.count) open finding(s); the most severe is \($0.rawValue)." } ?? "No open finding."
+        // Counted in one pass over the findings, without copying the open ones.
+        var waived = 0, baselined = 0, openCount = 0
+        var bySeverity: [Severity: Int] = [:], byCategory: [RuleCategory: Int] = [:], byScope: [String: Int] = [:]
+        var failed: Set<String> = []
+        for f in r.findings {
+            if f.status == .waived { waived += 1 }
+            if f.status == .baselined { baselined += 1 }
+            guard f.isOpen else { continue }
+            openCount += 1
+            bySeverity[f.severity, default: 0] += 1
+            byCategory[f.category, default: 0] += 1
+            byScope[HTMLReportWriter.location(of: f), default: 0] += 1
+            failed.insert(f.ruleID)
+        }
+        let worst = Severity.allCases.filter { bySeverity[$0] != nil }.max()
+        let verdict = worst.map { "\(openCount) open finding(s); the most severe is \($0.rawValue)." } ?? "No open finding."
         let incomplete: HTML = r.snapshot.isComplete ? .empty : " The input is incomplete: see the coverage in the scan scope."
         out.write("<section id=\"summary\" aria-labelledby=\"summary-h\">\n<h2 id=\"summary-h\">Summary</h2>\n")
         out.write("<p class=\"verdict \(worst.map { $0 >= .high ? "fail" : "pass" } ?? "pass")\">\(verdict)\(incomplete)</p>\n<ul class=\"cards\" aria-label=\"Open findings by severity\">\n")
         for s in Severity.allCases.reversed() {
-            out.write("<li class=\"\(s)\"><span class=\"n\">\(open.count { $0.severity == s })</span>\(s)</li>\n")
+            out.write("<li class=\"\(s)\"><span class=\"n\">\(bySeverity[s] ?? 0)</span>\(s)</li>\n")
         }
         out.write("<li class=\"waived\"><span class=\"n\">\(waived)</span>waived</li>\n")
         if baselined > 0 { out.write("<li class=\"waived\"><span class=\"n\">\(baselined)</span>baselined</li>\n") }
-        let failed = Set(open.map(\.ruleID))
         out.write("<li class=\"passed\"><span class=\"n\">\(r.rules.count { !failed.contains($0.id) }) / \(r.rules.count)</span>rules passed</li>\n</ul>\n")
         out.write("<div class=\"grid2\">\n")
-        countTable(out, "Open findings by category", "Category", RuleCategory.allCases.map { c in (c.rawValue, open.count { $0.category == c }) })
-        var byScope: [String: Int] = [:]
-        for f in open { byScope[HTMLReportWriter.location(of: f), default: 0] += 1 }
+        countTable(out, "Open findings by category", "Category", RuleCategory.allCases.map { c in (c.rawValue, byCategory[c] ?? 0) })
         countTable(
             out, "Open findings by organization, account or tenant", "Where",
             byScope.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(25).map { ($0.key, $0.value) },
