@@ -33,6 +33,10 @@ public struct ESC002EscalationInsideOrganization: Rule {
         guard let top = c.catalog.role("Admin", on: .huntress, level: .organization) else { return [] }
         var out: [Finding] = []
         let adders = c.grants(ofRoles: { $0?.platform == .huntress && $0?.level == .organization && $0?.holds("roles.assign") == true })
+        // A large export has hundreds of thousands of adders holding a handful of distinct sets of
+        // capabilities: what each set gains, and each role's reading, are worked out once.
+        var gainedText: [Set<CapabilityID>: String] = [:]
+        var readings: [String: [String]] = [:]
         for g in adders where g.platform == .huntress && g.level == .organization {
             guard let role = c.documentedRole(of: g), let assign = role.grant("roles.assign") else { continue }
             let account = c.account(of: g)
@@ -40,13 +44,25 @@ public struct ESC002EscalationInsideOrganization: Rule {
             // account-level grants in the organization's account.
             let held = c.capabilities(ofAll: c.grants(of: g.principal, on: .huntress)
                 .filter { ($0.level == .organization && $0.target == g.target) || ($0.level == .account && $0.target == account) })
-            let gained = top.capabilities.subtracting(held).sorted()
+            let gained: String
+            if let known = gainedText[held] {
+                gained = known
+            } else {
+                gained = top.capabilities.subtracting(held).sorted().map(\.rawValue).joined(separator: ", ")
+                gainedText[held] = gained
+            }
             guard !gained.isEmpty else { continue }
-            let reading = assign.passage.map { "the broader reading of H:146 (passage \($0)): an organization-level \(role.name) may give any organization-level role, Admin included; on the narrower reading it may give none stronger than its own and this is no escalation" }
+            let reading: [String]
+            if let known = readings[role.name] {
+                reading = known
+            } else {
+                reading = [assign.passage.map { "the broader reading of H:146 (passage \($0)): an organization-level \(role.name) may give any organization-level role, Admin included; on the narrower reading it may give none stronger than its own and this is no escalation" }].compactMap { $0 }
+                readings[role.name] = reading
+            }
             out.append(Finding(
                 rule: Self.description, platform: .huntress, account: account, organization: g.target, principal: g.principal, role: role.name,
-                message: "\(g.principal) holds \(role.name) in organization \(g.target) and can add an organization-level Admin there, gaining \(gained.map(\.rawValue).joined(separator: ", "))",
-                evidence: [.grant(g, "adds organization-level users (H:146)")], assumptions: [reading].compactMap { $0 },
+                message: "\(g.principal) holds \(role.name) in organization \(g.target) and can add an organization-level Admin there, gaining \(gained)",
+                evidence: [.grant(g, "adds organization-level users (H:146)")], assumptions: reading,
                 severity: assign.isAmbiguous ? .medium : .high))
         }
         return out
