@@ -76,11 +76,15 @@ let package = Package(
         .target(
             name: "RoleAuditHistory",
             dependencies: ["RoleAuditModel", "RoleAuditRules", .product(name: "GRDB", package: "GRDB.swift")]),
+        // --redact: pseudonyms for identities (HMAC-SHA-256 with the user's key).
+        .target(
+            name: "RoleAuditRedaction",
+            dependencies: ["RoleAuditModel", "RoleAuditCatalog", "RoleAuditPolicy", "RoleAuditRules", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "RoleAuditKit",
             dependencies: [
                 "RoleAuditModel", "RoleAuditCatalog", "RoleAuditImport", "RoleAuditPolicy", "RoleAuditGraph", "RoleAuditRules", "RoleAuditReports",
-                "RoleAuditHistory",
+                "RoleAuditHistory", "RoleAuditRedaction",
             ]
         ),
         // Live collection from the vendors' APIs into export folders and a manifest that the importer verifies.
@@ -101,7 +105,7 @@ let package = Package(
         ),
         .testTarget(name: "RoleAuditCatalogTests", dependencies: ["RoleAuditCatalog"]),
         .testTarget(name: "RoleAuditGraphTests", dependencies: ["RoleAuditGraph", "RoleAuditCatalog", "RoleAuditModel", "RoleAuditPolicy"]),
-        .testTarget(name: "RoleAuditRulesTests", dependencies: ["RoleAuditRules", "RoleAuditCatalog", "RoleAuditModel", "RoleAuditPolicy"]),
+        .testTarget(name: "RoleAuditRulesTests", dependencies: ["RoleAuditRules", "RoleAuditCatalog", "RoleAuditModel", "RoleAuditPolicy", "RoleAuditGraph"]),
         .testTarget(name: "RoleAuditImportTests", dependencies: ["RoleAuditImport", "RoleAuditModel"], exclude: ["Fixtures"]),
         .testTarget(name: "RoleAuditReportsTests", dependencies: ["RoleAuditReports"]),
         .testTarget(

@@ -73,6 +73,8 @@ public struct AccessGraph: Sendable {
     public let placeOf: [Int32]
     /// Huntress organization id to its account.
     public let accountOfOrganization: [String: String]
+    /// Which customer each organization and tenant belongs to (Customers.swift).
+    public let customers: CustomerMap
     private let roleIDs: [RoleResolver.Key: Int32]
 
     public init(snapshot: Snapshot, catalog: RoleCatalog, policy: Policy) {
@@ -97,6 +99,7 @@ public struct AccessGraph: Sendable {
             if let a = o.accountID { accounts[o.id] = a }
         }
         accountOfOrganization = accounts
+        customers = CustomerMap(snapshot: snapshot, policy: policy, accountOfOrganization: accounts, grants: grants)
         self.grants = grants
         let people = snapshot.principals
         let peopleSorted = people.indices.dropFirst().allSatisfy { !((people[$0].platform, people[$0].key) < (people[$0 - 1].platform, people[$0 - 1].key)) }

@@ -13,8 +13,10 @@ public enum Differ {
         let (catalog, policy) = try Scanner.configuration(options)
         let old = try Scanner.evaluate([before], catalog, policy, now: options.now, importing: options.importing)
         let new = try Scanner.evaluate([after], catalog, policy, now: options.now, importing: options.importing)
-        let result = Gate.diff(before: old, after: new, beforeLabel: before, afterLabel: after, now: options.now)
+        let (result, table) = Scanner.redacted(
+            Gate.diff(before: old, after: new, beforeLabel: before, afterLabel: after, now: options.now), options)
         let outcome = try Scanner.finish(result, options: options, extra: [DiffMarkdownWriter.self])
+        try Scanner.writeRedactionMap(table, options)
         // Incomplete exports on either side make the comparison unreliable.
         guard old.snapshot.isComplete || options.allowIncomplete else {
             return ScanOutcome(result: outcome.result, written: outcome.written, exitCode: 2, summary: outcome.summary + "BEFORE is incomplete: exit 2\n")

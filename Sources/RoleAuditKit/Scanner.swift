@@ -3,6 +3,7 @@ import RoleAuditCatalog
 import RoleAuditImport
 import RoleAuditModel
 import RoleAuditPolicy
+import RoleAuditRedaction
 import RoleAuditReports
 import RoleAuditRules
 
@@ -25,6 +26,14 @@ public struct ScanOptions: Sendable {
     public static let defaultMaxFileSize = ImportOptions.defaultMaxFileSize
     /// Glob patterns of files not to read (`--exclude`).
     public var exclude: [String] = []
+    /// Also write `customers/`: an index and one folder of reports per customer (`--per-customer`).
+    public var perCustomer = false
+    /// `--redact`: the key (from ROLEAUDIT_REDACT_KEY) and what besides people is redacted.
+    public var redactKey: String?
+    public var redactDomains = false
+    public var redactOrganizations = false
+    /// `--redaction-map`: where the mapping from pseudonym back to identity is written.
+    public var redactionMap: String?
 
     /// How the exports are read.
     var importing: ImportOptions { ImportOptions(maxFileSize: maxFileSize, exclude: exclude) }
@@ -56,12 +65,34 @@ public enum Scanner {
         let baseline = try options.baselinePath.map(loadBaseline)
         let history = try options.historyPath.map(History.open)
         let judged = try evaluate(options.paths, catalog, policy, now: options.now, importing: options.importing)
-        let result = baseline.map { Gate.baseline($0, source: options.baselinePath ?? "", to: judged) } ?? judged
-        guard let history else { return try finish(result, options: options, extra: []) }
+        let (result, table) = redacted(baseline.map { Gate.baseline($0, source: options.baselinePath ?? "", to: judged) } ?? judged, options)
+        guard let history else {
+            let done = try finish(result, options: options, extra: [])
+            try writeRedactionMap(table, options)
+            return done
+        }
         // History last: recorded once every report is in place, so a scan whose reports could not
         // be written leaves no trace in it.
         let recorded = try History.record(result, in: history) { try stage($0, options: options, extra: []) }
+        try writeRedactionMap(table, options)
         return outcome(recorded.result, written: recorded.written, options: options)
+    }
+
+    /// With `--redact`, the result every output is written from, and the pseudonyms it used.
+    static func redacted(_ result: ScanResult, _ options: ScanOptions) -> (ScanResult, [String: String]) {
+        guard let key = options.redactKey else { return (result, [:]) }
+        let redactor = Redactor(key: key, options: .init(domains: options.redactDomains, organizations: options.redactOrganizations))
+        return redactor.apply(to: result)
+    }
+
+    /// `--redaction-map`: pseudonym to identity, written whole or not at all.
+    static func writeRedactionMap(_ table: [String: String], _ options: ScanOptions) throws {
+        guard let path = options.redactionMap, options.redactKey != nil else { return }
+        do {
+            try Redactor.mapJSON(table).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw KitError.cannotWrite(OutputError(path: path, reason: (error as NSError).localizedDescription))
+        }
     }
 
     /// The catalog and the checked policy: loaded before any export, so a policy error costs no import.
@@ -92,6 +123,9 @@ public enum Scanner {
         do {
             let folder = try ReportFolder(options.output)
             try folder.writeConcurrently(options.formats.map(\.writer) + extra, input)
+            if options.perCustomer {
+                try CustomerReportsWriter.write(Gate.customers(result), context: input.context, to: folder, extra: extra)
+            }
             return folder
         } catch let e as OutputError {
             throw KitError.cannotWrite(e)
@@ -198,7 +232,11 @@ public enum Scanner {
             let allow: TerminalText = options.allowIncomplete ? "" : "; exit 2 (use --allow-incomplete to accept it)"
             out += "Input is INCOMPLETE (\(r.snapshot.coverage.count(where: \.makesInputIncomplete)) coverage issue(s)); see the coverage section\(allow)\n"
         }
-        out += "Reports: \(written.joined(separator: ", "))\n"
+        // A customer's reports are listed by their folder, not file by file.
+        let customers = (options.output as NSString).appendingPathComponent("customers") + "/"
+        let shown = written.filter { !$0.hasPrefix(customers) }
+        let perCustomer: TerminalText = options.perCustomer ? ", \(customers) (\(written.count { $0.hasSuffix("/report.html") && $0.hasPrefix(customers) }) customers)" : ""
+        out += "Reports: \(shown.joined(separator: ", "))\(perCustomer)\n"
         switch exit {
         case 0: out += options.failOn.map { "PASSED (no open finding at or above \($0.rawValue))\n" } ?? "PASSED (--fail-on never)\n"
         case 1: out += "FAILED: \(failing.count) open finding(s) at or above \(options.failOn?.rawValue ?? "")\n"

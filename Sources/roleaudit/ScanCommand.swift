@@ -118,10 +118,34 @@ struct ReportOptions: ParsableArguments {
     @Option(name: .customLong("fail-on"), help: "Fail on open findings at or above: critical, high, medium, low, info, or never.")
     var failOn: FailThreshold = .high
 
+    @Flag(
+        name: .customLong("per-customer"),
+        help: "Also write OUTPUT/customers/: index.json and one folder per customer (report.html, findings.csv, entitlements.csv, findings.json) with only that customer's part.")
+    var perCustomer = false
+
+    @Flag(help: "Replace every email address, person name and user id from the exports with a stable pseudonym (HMAC-SHA-256 with the key in ROLEAUDIT_REDACT_KEY), in every output.")
+    var redact = false
+
+    @Flag(name: .customLong("redact-domains"), help: "With --redact: email domains too (kept by default).")
+    var redactDomains = false
+
+    @Flag(name: .customLong("redact-organizations"), help: "With --redact: account, organization, tenant and customer names too.")
+    var redactOrganizations = false
+
+    @Option(name: .customLong("redaction-map"), help: "With --redact: write the mapping from pseudonym back to identity to this file (never inside the output folder).")
+    var redactionMap: String?
+
     @OptionGroup var console: ConsoleOptions
 
     func scanOptions(_ paths: [String]) throws -> ScanOptions {
         var options = try input.scanOptions(paths)
+        options.perCustomer = perCustomer
+        if redact {
+            options.redactKey = ProcessInfo.processInfo.environment["ROLEAUDIT_REDACT_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+            options.redactDomains = redactDomains
+            options.redactOrganizations = redactOrganizations
+            options.redactionMap = redactionMap
+        }
         options.output = output
         options.formats = format
         options.failOn = failOn.severity
@@ -131,6 +155,20 @@ struct ReportOptions: ParsableArguments {
     var toStdout: Bool { output == "-" }
 
     func validate() throws {
+        if toStdout && perCustomer { throw ValidationError("--per-customer writes folders: give --output a folder, not -") }
+        if !redact && (redactDomains || redactOrganizations || redactionMap != nil) {
+            throw ValidationError("--redact-domains, --redact-organizations and --redaction-map go with --redact")
+        }
+        if redact && (ProcessInfo.processInfo.environment["ROLEAUDIT_REDACT_KEY"] ?? "").isEmpty {
+            throw ValidationError("--redact needs a key in ROLEAUDIT_REDACT_KEY (the same key gives the same pseudonyms; keep it secret)")
+        }
+        if let map = redactionMap, !toStdout {
+            let real = { (p: String) in URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
+            let (file, folder) = (real(map), real(output))
+            if file == folder || file.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/") {
+                throw ValidationError("--redaction-map must not be inside the output folder (\(Terminal.text(output))): the map undoes the redaction")
+            }
+        }
         guard toStdout else { return }
         let names = Set(format).map(\.rawValue).sorted()
         guard names.count == 1, let only = format.first, StdoutReport.file(only) != nil else {

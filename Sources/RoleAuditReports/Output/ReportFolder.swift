@@ -4,28 +4,55 @@ import Foundation
 /// place only when every file is whole. A scan that cannot write one report leaves the folder as
 /// it was (the previous scan's reports, untouched), never a mix of new and stale reports.
 public final class ReportFolder {
+    /// What a folder and the folders `within` it share: one staging folder, one commit.
+    private final class Store {
+        var names: [String] = []
+        /// Files of an earlier scan to remove at commit unless this one wrote them again.
+        var retired: [String] = []
+    }
+
     /// The folder the reports belong in.
     public let path: String
+    private let root: String
     private let staging: String
-    private var names: [String] = []
-    /// False for a view that one writer writes through while others write concurrently: the
-    /// folder that made it commits or discards the staging folder.
+    /// The path of this folder below the root folder ("" for the root).
+    private let prefix: String
+    private let store: Store
+    /// False for a folder `within` another and for a view that one writer writes through while
+    /// others write concurrently: the folder that made it commits or discards the staging folder.
     private let owner: Bool
 
     /// Creates `path` if needed, and a staging folder inside it.
     public init(_ path: String) throws(OutputError) {
         self.path = path
+        root = path
         try Self.makeFolder(path)
         let template = (path as NSString).appendingPathComponent(".roleaudit-staging-XXXXXX")
         var bytes = Array(template.utf8CString)
         guard let made = mkdtemp(&bytes) else { throw OutputError(path: path, errno: errno) }
         staging = String(cString: made)
+        prefix = ""
+        store = Store()
         owner = true
     }
 
+    private init(parent: ReportFolder, sub: String) {
+        prefix = parent.prefix.isEmpty ? sub : (parent.prefix as NSString).appendingPathComponent(sub)
+        root = parent.root
+        path = (parent.root as NSString).appendingPathComponent(prefix)
+        staging = parent.staging
+        store = parent.store
+        owner = false
+    }
+
+    /// A view with names of its own, so that concurrent writers never share one array; the
+    /// names are gathered into `of` afterwards.
     private init(view of: ReportFolder) {
+        prefix = of.prefix
+        root = of.root
         path = of.path
         staging = of.staging
+        store = Store()
         owner = false
     }
 
@@ -44,17 +71,36 @@ public final class ReportFolder {
             do { try jobs[i](views[i]) } catch { outcomes.fail(i, error) }
         }
         if let error = outcomes.first { throw error }
-        for view in views { names += view.names }
+        for view in views {
+            store.names += view.store.names
+            store.retired += view.store.retired
+        }
     }
+
+    /// The folder `sub` (one or more plain names) inside this one, staged and committed with it:
+    /// its reports are moved into place by this folder's `commit`, together with the rest.
+    public func within(_ sub: String) -> ReportFolder { ReportFolder(parent: self, sub: sub) }
+
+    /// Marks a file of an earlier scan (a path below this folder) to be removed at commit unless
+    /// this scan writes it again; its folder goes too once it is empty.
+    public func retire(_ name: String) { store.retired.append(relative(name)) }
+
+    private func relative(_ name: String) -> String { prefix.isEmpty ? name : (prefix as NSString).appendingPathComponent(name) }
 
     /// Writes the file `name` through `body`.
     public func write(_ name: String, _ body: (ByteSink) throws -> Void) throws {
-        let final = (path as NSString).appendingPathComponent(name)
+        let name = relative(name)
+        let final = (root as NSString).appendingPathComponent(name)
+        let staged = (staging as NSString).appendingPathComponent(name)
         let sink: ByteSink
-        do { sink = try ByteSink.create((staging as NSString).appendingPathComponent(name)) } catch { throw OutputError(path: final, reason: error.reason) }
+        do {
+            let folder = (staged as NSString).deletingLastPathComponent
+            if folder != staging { try Self.makeFolder(folder) }
+            sink = try ByteSink.create(staged)
+        } catch { throw OutputError(path: final, reason: error.reason) }
         try body(sink)
         do { try sink.close() } catch { throw OutputError(path: final, reason: error.reason) }
-        names.append(name)
+        store.names.append(name)
     }
 
     /// Moves every file written into place (each a rename within one file system, so a reader
@@ -62,12 +108,22 @@ public final class ReportFolder {
     @discardableResult
     public func commit() throws(OutputError) -> [String] {
         var placed: [String] = []
-        for name in names {
-            let final = (path as NSString).appendingPathComponent(name)
+        for name in store.names {
+            let final = (root as NSString).appendingPathComponent(name)
+            let folder = (final as NSString).deletingLastPathComponent
+            if name.contains("/") { try Self.makeFolder(folder) }
             if rename((staging as NSString).appendingPathComponent(name), final) != 0 { throw OutputError(path: final, errno: errno) }
             placed.append(final)
         }
-        names = []
+        let written = Set(store.names)
+        for name in store.retired where !written.contains(name) {
+            let old = (root as NSString).appendingPathComponent(name)
+            unlink(old)
+            // Only an empty folder goes: whatever else the user keeps there stays.
+            rmdir((old as NSString).deletingLastPathComponent)
+        }
+        store.names = []
+        store.retired = []
         discard()
         return placed
     }

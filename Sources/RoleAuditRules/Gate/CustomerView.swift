@@ -1,0 +1,184 @@
+import Foundation
+import RoleAuditGraph
+import RoleAuditModel
+
+/// One customer's part of a scan, as the gate restricts it: what a per-customer report reads.
+public struct CustomerView: Sendable {
+    public let customer: Customer
+    /// The scan restricted to the customer: its places, the grants that reach them, the people who
+    /// hold those grants, the findings about them (text from the whole scan scrubbed of other
+    /// customers), with summary and coverage computed for the customer alone.
+    public let result: ScanResult
+    /// How many principals can reach the customer (its own people and the MSP's).
+    public let principals: Int
+}
+
+extension Gate {
+    /// Every customer's view of `result` (see `CustomerMap` for what a customer is), by name.
+    public static func customers(_ result: ScanResult) -> [CustomerView] {
+        let map = result.graph.customers
+        // Grants bucketed by customer in one pass: an account-level role lands in every customer
+        // under its account.
+        var index: [String: Int] = [:]
+        var underAccount: [String: [Int]] = [:]
+        for (i, c) in map.all.enumerated() {
+            index[c.name] = i
+            for a in c.accounts { underAccount[a, default: []].append(i) }
+        }
+        var grantsOf = Array(repeating: [Grant](), count: map.all.count)
+        for g in result.snapshot.grants {
+            if g.platform == .huntress && g.level == .account {
+                for i in underAccount[g.target] ?? [] { grantsOf[i].append(g) }
+            } else if g.level != .account, let name = map.customer(ofPlace: PlaceID(platform: g.platform, id: g.target)), let i = index[name] {
+                grantsOf[i].append(g)
+            }
+        }
+        return map.all.indices.map { view(result, map.all[$0], grants: grantsOf[$0], map: map) }
+    }
+
+    /// `result` restricted to customer `c`, whose grants are `grants`.
+    static func view(_ result: ScanResult, _ c: Customer, grants: [Grant], map: CustomerMap) -> CustomerView {
+        let s = result.snapshot
+        let tenants = Set(c.tenants), organizations = Set(c.organizations), accounts = Set(c.accounts)
+        let scopes = tenants.union(accounts)
+        let files = Set(s.sources.filter { $0.scope.map(scopes.contains) ?? false }.map(\.path))
+        var people = Set(grants.map { PrincipalID(platform: $0.platform, key: $0.principal) })
+        // A Cortex user with no role belongs to the tenant whose export lists them.
+        let holders = Set(s.grants.map { PrincipalID(platform: $0.platform, key: $0.principal) })
+        for p in s.principals where p.platform == .cortexXDR {
+            let id = PrincipalID(platform: p.platform, key: p.key)
+            if !holders.contains(id), let f = p.source?.file, files.contains(f), !tenants.isEmpty { people.insert(id) }
+        }
+        let scrubber = Scrubber(result, keep: c, people: people, map: map)
+        let reaching = Set(grants)
+        func mine(_ f: Finding) -> Bool {
+            if let o = f.organization { return organizations.contains(o) }
+            if let t = f.tenant { return tenants.contains(t) }
+            if f.evidence.contains(where: { $0.grant.map(reaching.contains) ?? false }) { return true }
+            if let p = f.principal, f.evidence.allSatisfy({ $0.grant == nil }) {
+                return people.contains(PrincipalID(platform: f.platform, key: p)) && (f.account.map(accounts.contains) ?? true)
+            }
+            return f.evidence.allSatisfy { $0.grant == nil } && (f.account.map(accounts.contains) ?? false)
+        }
+        let findings = result.findings.filter(mine).map { f -> Finding in
+            var f = f
+            f.evidence = f.evidence.filter { $0.grant.map(reaching.contains) ?? true }.map { e in
+                var e = e
+                e.detail = scrubber.scrub(e.detail)
+                return e
+            }
+            f.message = scrubber.scrub(f.message)
+            f.assumptions = f.assumptions.map(scrubber.scrub)
+            return f
+        }
+        let prints = Set(findings.map(\.fingerprint))
+        let snapshot = Snapshot(
+            accounts: s.accounts.filter { $0.platform == .huntress && accounts.contains($0.id) },
+            organizations: s.organizations.filter {
+                $0.platform == .huntress ? organizations.contains($0.id) : tenants.contains($0.id)
+            },
+            principals: s.principals.filter { people.contains(PrincipalID(platform: $0.platform, key: $0.key)) },
+            groups: s.groups.filter { tenants.contains($0.tenant) }.map { g in
+                var g = g
+                let platform = g.platform
+                g.members = g.members.filter { people.contains(PrincipalID(platform: platform, key: $0.lowercased())) || people.contains(PrincipalID(platform: platform, key: $0)) }
+                return g
+            },
+            roles: s.roles.filter { $0.tenant.map(tenants.contains) ?? true },
+            grants: grants,
+            sources: s.sources.filter { files.contains($0.path) },
+            coverage: s.coverage.filter { issue in
+                guard let scope = issue.scope, scopes.contains(scope) else { return false }
+                if let p = issue.principal, let platform = issue.platform, !people.contains(PrincipalID(platform: platform, key: p)) { return false }
+                return true
+            }.map { issue in
+                var issue = issue
+                issue.detail = scrubber.scrub(issue.detail)
+                issue.reference = issue.reference.map(scrubber.scrub)
+                return issue
+            })
+        let graph = AccessGraph(snapshot: snapshot, catalog: result.catalog, policy: result.policy)
+        let waivers = result.waivers.compactMap { w -> WaiverReport? in
+            let held = w.findings.filter(prints.contains)
+            guard !held.isEmpty else { return nil }
+            var w = w
+            w.findings = held
+            return w
+        }
+        let baseline = result.baseline.map { b in
+            BaselineReport(
+                source: b.source, entries: b.entries, matched: b.matched,
+                stale: b.stale.filter { scrubber.owns(scope: $0.scope) }.map(scrubber.scrub))
+        }
+        let changes = result.changes.map { ch in
+            AccessChanges(
+                before: scrubber.scrub(ch.before), after: scrubber.scrub(ch.after),
+                changes: ch.changes.filter { map.reachesCustomer($0.grant, c) },
+                introduced: findings.filter { f in ch.introduced.contains { $0.fingerprint == f.fingerprint } },
+                resolved: ch.resolved.filter { scrubber.owns(scope: $0.scope) }.map(scrubber.scrub))
+        }
+        let restricted = ScanResult(
+            snapshot: snapshot, graph: graph, findings: findings, waivers: waivers, rules: result.rules, disabledRules: result.disabledRules,
+            catalogVersion: result.catalogVersion, catalog: result.catalog, policy: result.policy, now: result.now,
+            limitations: result.limitations, baseline: baseline, changes: changes,
+            // The trend counts every customer's findings: a customer sees its findings' status and
+            // first-seen dates, not the MSP's figures.
+            history: nil)
+        return CustomerView(customer: c, result: restricted, principals: people.count)
+    }
+}
+
+extension CustomerMap {
+    func reachesCustomer(_ g: Grant, _ c: Customer) -> Bool { Self.reaches(g, c) }
+}
+
+/// Rewrites text from the whole scan for one customer: other customers' organizations, tenants,
+/// names and people become "another organization", "another tenant", "another customer",
+/// "someone else", and MSP-wide counts ("in 5 organizations") become "this and other ...".
+struct Scrubber {
+    private let rewrite: TextRewriter
+    private let ownScopes: Set<String>
+
+    init(_ result: ScanResult, keep c: Customer, people: Set<PrincipalID>, map: CustomerMap) {
+        var r: [String: String] = [:]
+        for other in map.all where other.name != c.name {
+            for o in other.organizations { r[o] = "another organization" }
+            for t in other.tenants { r[t] = "another tenant" }
+            r[other.name] = "another customer"
+        }
+        for o in result.snapshot.organizations {
+            let own = o.platform == .huntress ? c.organizations.contains(o.id) : c.tenants.contains(o.id)
+            if !own, let n = o.name { r[n] = o.kind == .tenant ? "another tenant" : "another organization" }
+        }
+        for p in result.snapshot.principals where !people.contains(PrincipalID(platform: p.platform, key: p.key)) {
+            for v in [p.key, p.email, p.name].compactMap({ $0 }) { r[v] = "someone else" }
+        }
+        for g in result.snapshot.grants where !people.contains(PrincipalID(platform: g.platform, key: g.principal)) {
+            r[g.principal] = "someone else"
+        }
+        // What the customer owns is never replaced (an organization whose name is also another's id).
+        for o in c.organizations + c.tenants + [c.name] { r[o] = nil }
+        rewrite = TextRewriter(r)
+        ownScopes = Set(c.organizations.map { "organization \($0)" } + c.tenants.map { "tenant \($0)" })
+    }
+
+    /// Whether a finding's scope label (`organization 88101`) is the customer's.
+    func owns(scope: String) -> Bool { ownScopes.contains(scope) }
+
+    func scrub(_ e: Baseline.Entry) -> Baseline.Entry {
+        var e = e
+        e.message = scrub(e.message)
+        return e
+    }
+
+    func scrub(_ text: String) -> String {
+        var out = rewrite(text)
+        out = out.replacing(#/\b\d+ (organizations|tenants|customers)\b/#) { m in "this and other \(m.output.1)" }
+        out = out.replacing(#/\b\d+ principal\(s\)/#) { _ in "principals" }
+        for word in ["another organization", "another tenant", "another customer", "someone else"] {
+            // A run of the same placeholder in a list says only that there are others.
+            while out.contains("\(word), \(word)") { out = out.replacingOccurrences(of: "\(word), \(word)", with: word) }
+        }
+        return out
+    }
+}
