@@ -73,6 +73,8 @@ public struct AccessGraph: Sendable {
     public let placeOf: [Int32]
     /// Huntress organization id to its account.
     public let accountOfOrganization: [String: String]
+    /// Who is who across the consoles (the policy's identities and service accounts).
+    public let people: People
     private let roleIDs: [RoleResolver.Key: Int32]
 
     public init(snapshot: Snapshot, catalog: RoleCatalog, policy: Policy) {
@@ -90,6 +92,7 @@ public struct AccessGraph: Sendable {
     /// caller that needs them sorted for other work too).
     public init(snapshot: Snapshot, grants: [Grant], catalog: RoleCatalog, policy: Policy) {
         self.catalog = catalog
+        people = People(policy: policy)
         let resolver = RoleResolver(snapshot: snapshot, catalog: catalog, policy: policy)
         self.resolver = resolver
         var accounts: [String: String] = [:]
