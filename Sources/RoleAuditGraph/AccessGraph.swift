@@ -75,6 +75,8 @@ public struct AccessGraph: Sendable {
     public let accountOfOrganization: [String: String]
     /// Which customer each organization and tenant belongs to (Customers.swift).
     public let customers: CustomerMap
+    /// Who is who across the consoles (the policy's identities and service accounts).
+    public let people: People
     private let roleIDs: [RoleResolver.Key: Int32]
 
     public init(snapshot: Snapshot, catalog: RoleCatalog, policy: Policy) {
@@ -92,6 +94,7 @@ public struct AccessGraph: Sendable {
     /// caller that needs them sorted for other work too).
     public init(snapshot: Snapshot, grants: [Grant], catalog: RoleCatalog, policy: Policy) {
         self.catalog = catalog
+        people = People(policy: policy)
         let resolver = RoleResolver(snapshot: snapshot, catalog: catalog, policy: policy)
         self.resolver = resolver
         var accounts: [String: String] = [:]
@@ -101,9 +104,9 @@ public struct AccessGraph: Sendable {
         accountOfOrganization = accounts
         customers = CustomerMap(snapshot: snapshot, policy: policy, accountOfOrganization: accounts, grants: grants)
         self.grants = grants
-        let people = snapshot.principals
-        let peopleSorted = people.indices.dropFirst().allSatisfy { !((people[$0].platform, people[$0].key) < (people[$0 - 1].platform, people[$0 - 1].key)) }
-        let records = peopleSorted ? people : people.sorted { ($0.platform, $0.key) < ($1.platform, $1.key) }
+        let listed = snapshot.principals
+        let listedSorted = listed.indices.dropFirst().allSatisfy { !((listed[$0].platform, listed[$0].key) < (listed[$0 - 1].platform, listed[$0 - 1].key)) }
+        let records = listedSorted ? listed : listed.sorted { ($0.platform, $0.key) < ($1.platform, $1.key) }
         self.records = records
 
         var principals: [PrincipalID] = [], grantRange: [Range<Int>] = [], recordOf: [Int32] = []

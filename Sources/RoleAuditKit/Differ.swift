@@ -11,8 +11,8 @@ import RoleAuditRules
 public enum Differ {
     public static func run(before: String, after: String, options: ScanOptions) throws -> ScanOutcome {
         let (catalog, policy) = try Scanner.configuration(options)
-        let old = try Scanner.evaluate([before], catalog, policy, now: options.now, importing: options.importing)
-        let new = try Scanner.evaluate([after], catalog, policy, now: options.now, importing: options.importing)
+        let old = try Scanner.evaluate([before], catalog, policy, now: options.now, importing: options.importing, roster: options.rosterPath)
+        let new = try Scanner.evaluate([after], catalog, policy, now: options.now, importing: options.importing, roster: options.rosterPath)
         let (result, table) = Scanner.redacted(
             Gate.diff(before: old, after: new, beforeLabel: before, afterLabel: after, now: options.now), options)
         let outcome = try Scanner.finish(result, options: options, extra: [DiffMarkdownWriter.self])

@@ -34,6 +34,8 @@ public struct ScanOptions: Sendable {
     public var redactOrganizations = false
     /// `--redaction-map`: where the mapping from pseudonym back to identity is written.
     public var redactionMap: String?
+    /// The HR roster (`--roster`): leavers and unknown people (XP-002, XP-003).
+    public var rosterPath: String?
 
     /// How the exports are read.
     var importing: ImportOptions { ImportOptions(maxFileSize: maxFileSize, exclude: exclude) }
@@ -64,7 +66,7 @@ public enum Scanner {
         let (catalog, policy) = try configuration(options)
         let baseline = try options.baselinePath.map(loadBaseline)
         let history = try options.historyPath.map(History.open)
-        let judged = try evaluate(options.paths, catalog, policy, now: options.now, importing: options.importing)
+        let judged = try evaluate(options.paths, catalog, policy, now: options.now, importing: options.importing, roster: options.rosterPath)
         let (result, table) = redacted(baseline.map { Gate.baseline($0, source: options.baselinePath ?? "", to: judged) } ?? judged, options)
         guard let history else {
             let done = try finish(result, options: options, extra: [])
@@ -103,10 +105,15 @@ public enum Scanner {
 
     /// Import the exports and run the rules.
     static func evaluate(
-        _ paths: [String], _ catalog: RoleCatalog, _ policy: Policy, now: Date, importing: ImportOptions = ImportOptions()
+        _ paths: [String], _ catalog: RoleCatalog, _ policy: Policy, now: Date, importing: ImportOptions = ImportOptions(),
+        roster rosterPath: String? = nil
     ) throws -> ScanResult {
-        let snapshot = try Importer.load(paths, options: importing)
-        return RuleEngine.scan(snapshot: snapshot, catalog: catalog, policy: policy, now: now)
+        // The roster first: a bad row stops the scan before the exports are read.
+        let roster = try rosterPath.map { try RosterReader.read($0, maxSize: importing.maxFileSize) }
+        var snapshot = try Importer.load(paths, options: importing)
+        // Among the inputs: its digest goes into findings.json and the history with the exports'.
+        if let roster { snapshot.sources.append(roster.source) }
+        return RuleEngine.scan(snapshot: snapshot, catalog: catalog, policy: policy, now: now, roster: roster)
     }
 
     /// Writes the reports (and the `extra` writers' files) and decides the exit code.
@@ -164,7 +171,7 @@ public enum Scanner {
     /// `roleaudit baseline`: the current open findings, by fingerprint, sorted and pretty-printed.
     public static func baseline(_ options: ScanOptions, to path: String) throws -> (baseline: Baseline, exitCode: Int32) {
         let (catalog, policy) = try configuration(options)
-        let result = try evaluate(options.paths, catalog, policy, now: options.now, importing: options.importing)
+        let result = try evaluate(options.paths, catalog, policy, now: options.now, importing: options.importing, roster: options.rosterPath)
         let snapshot = result.snapshot
         let baseline = Baseline(findings: result.findings, generatedAt: options.now.iso8601)
         do { try BaselineFileWriter.write(baseline, to: path) } catch let e as OutputError { throw KitError.cannotWrite(e) }

@@ -101,6 +101,24 @@ public struct Policy: Sendable {
     /// Principals allowed in more than one Huntress organization (ISO-001).
     public var allowedCrossOrg: Set<String> = []
     public var waivers: [Waiver] = []
+    /// One person known by several email addresses (`identities`): the person view, the roster and
+    /// the XP rules treat the addresses as one person (Sources/RoleAuditGraph/People.swift).
+    public var identities: [Identity] = []
+    /// Email addresses of accounts no person holds (shared mailboxes, integrations): never an
+    /// unknown person to a roster (XP-003). Lower-cased.
+    public var serviceAccounts: Set<String> = []
+
+    public struct Identity: Sendable, Equatable {
+        public var name: String
+        /// Lower-cased.
+        public var emails: [String]
+        public var line: Int
+        public init(name: String, emails: [String], line: Int) {
+            self.name = name
+            self.emails = emails
+            self.line = line
+        }
+    }
 
     public init() {}
 

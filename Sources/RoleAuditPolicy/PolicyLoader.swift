@@ -55,7 +55,7 @@ public struct PolicyLoader {
         let r = Reader(file: file)
         let top = try r.mapping(root, "")
         try r.allow(top, ["version", "rules", "thresholds", "msp_domains", "org_domains", "customers", "ceilings",
-                          "sod_conflicts", "permission_map", "allowed_cross_org", "waivers"], at: "")
+                          "sod_conflicts", "permission_map", "allowed_cross_org", "waivers", "identities", "service_accounts"], at: "")
         guard let version = top["version"] else {
             throw PolicyError(file: file, line: root.mark?.line, key: "version", expected: "version: 1", found: "no version")
         }
@@ -160,6 +160,39 @@ public struct PolicyLoader {
             }
         }
         if let list = top["allowed_cross_org"] { p.allowedCrossOrg = Set(try r.strings(list, "allowed_cross_org").map { $0.lowercased() }) }
+        if let list = top["identities"] {
+            // An address in two identities would make one account two people: refused, located.
+            var owner: [String: String] = [:]
+            for (i, item) in try r.sequence(list, "identities").enumerated() {
+                let key = "identities[\(i)]"
+                let m = try r.mapping(item, key)
+                try r.allow(m, ["name", "emails"], at: key)
+                guard let nameNode = m["name"] else {
+                    throw PolicyError(file: file, line: item.mark?.line, key: key + ".name", expected: "the person's name", found: "no name")
+                }
+                let name = try r.string(nameNode, key + ".name")
+                guard let emailsNode = m["emails"] else {
+                    throw PolicyError(file: file, line: item.mark?.line, key: key + ".emails", expected: "a list of email addresses", found: "no emails")
+                }
+                let emails = try r.strings(emailsNode, key + ".emails").map { $0.lowercased() }
+                guard !emails.isEmpty else {
+                    throw PolicyError(file: file, line: emailsNode.mark?.line, key: key + ".emails", expected: "at least one email address", found: "an empty list")
+                }
+                for e in emails {
+                    guard e.contains("@") else {
+                        throw PolicyError(file: file, line: emailsNode.mark?.line, key: key + ".emails", expected: "an email address", found: "'\(Reader.cut(e))'")
+                    }
+                    if let other = owner[e], other != name {
+                        throw PolicyError(
+                            file: file, line: emailsNode.mark?.line, key: key + ".emails", expected: "each address in one identity",
+                            found: "'\(Reader.cut(e))' also under '\(Reader.cut(other))'")
+                    }
+                    owner[e] = name
+                }
+                p.identities.append(Policy.Identity(name: name, emails: emails, line: item.mark?.line ?? 0))
+            }
+        }
+        if let list = top["service_accounts"] { p.serviceAccounts = Set(try r.strings(list, "service_accounts").map { $0.lowercased() }) }
         if let list = top["waivers"] {
             var ids = Set<String>()
             for (i, item) in try r.sequence(list, "waivers").enumerated() {

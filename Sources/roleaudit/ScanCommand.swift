@@ -21,6 +21,9 @@ struct InputOptions: ParsableArguments {
     @Option(help: "The scan's time, ISO-8601 (default: SOURCE_DATE_EPOCH, else now). Same input and --now, same bytes.")
     var now: String?
 
+    @Option(help: "HR roster CSV (email, name, status, left_on): leavers who keep access (XP-002) and people it does not list (XP-003).")
+    var roster: String?
+
     @Flag(name: .customLong("allow-incomplete"), help: "Do not fail when pages, groups or roles are missing from the input.")
     var allowIncomplete = false
 
@@ -101,6 +104,7 @@ struct InputOptions: ParsableArguments {
         options.allowIncomplete = allowIncomplete
         options.maxFileSize = try fileSizeLimit()
         options.exclude = exclude
+        options.rosterPath = roster
         return options
     }
 }

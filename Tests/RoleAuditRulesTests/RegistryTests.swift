@@ -42,7 +42,7 @@ struct RegistryTests {
     @Test func everyRuleIsItsOwnFileNamedAfterItsId() throws {
         let folders: [RuleCategory: String] = [
             .leastPrivilege: "LeastPrivilege", .separationOfDuties: "SeparationOfDuties", .isolation: "Isolation",
-            .catalog: "CatalogConformance", .hygiene: "Hygiene", .escalation: "Escalation",
+            .catalog: "CatalogConformance", .hygiene: "Hygiene", .escalation: "Escalation", .people: "People",
         ]
         for rule in RuleEngine.builtIn {
             let d = rule.description

@@ -13,7 +13,7 @@ public enum CSVReportWriter: ReportWriter {
     public static let entitlementColumns = [
         "platform", "account", "organization", "tenant", "principal", "name", "kind", "user_status", "last_login", "role",
         "role_status", "level", "via", "endpoint_scope", "risk_tier", "capabilities", "source_file", "source_record",
-        "source_line", "open_findings", "decision", "reviewer", "comment",
+        "source_line", "open_findings", "decision", "reviewer", "comment", "person",
     ]
 
     public static func write(_ input: ReportInput, to folder: ReportFolder) throws {
@@ -67,10 +67,14 @@ public enum CSVReportWriter: ReportWriter {
         let time = TimeText()
         // Grants come grouped by principal: their open findings are looked up once per run.
         var rules = ""
+        var person: String?
         for i in 0..<all.count {
             let e = all[i]
             let g = e.grant
-            if all.startsPrincipal(i) { rules = (open[Who(platform: g.platform, principal: g.principal)] ?? []).sorted().joined(separator: " ") }
+            if all.startsPrincipal(i) {
+                rules = (open[Who(platform: g.platform, principal: g.principal)] ?? []).sorted().joined(separator: " ")
+                person = all.person(of: i)
+            }
             t.text(g.platform.rawValue)
             t.text(e.account)
             t.text(e.organization)
@@ -94,6 +98,7 @@ public enum CSVReportWriter: ReportWriter {
             t.text(nil)
             t.text(nil)
             t.text(nil)
+            t.text(person)
             t.endRow()
         }
     }

@@ -66,6 +66,13 @@ struct Entitlements: Sendable {
     /// The principal of grant `i`, without assembling the entitlement.
     func principal(of i: Int) -> Principal? { graph.record(ofGrant: i) }
 
+    /// The person behind grant `i` (Sources/RoleAuditGraph/People.swift): an email, or the name of
+    /// the policy's identity; nil for an API key.
+    func person(of i: Int) -> String? {
+        let g = graph.grants[i]
+        return graph.people.person(of: PrincipalID(platform: g.platform, key: g.principal), record: graph.record(ofGrant: i))
+    }
+
     /// The highest risk tier grant `i` carries.
     func tier(of i: Int) -> RiskTier? { graph.role(ofGrant: i).tier }
 }

@@ -32,11 +32,11 @@ public struct ExampleSnapshot: Sendable {
     /// A Cortex user with a direct role (nil: none). Last login defaults to yesterday.
     public func cortex(
         _ email: String, _ role: String?, tenant: String = "t1", lastLogin: LastLogin? = nil, userType: String = "SSO",
-        scope: [String]? = nil, customer: String? = nil, level: Level = .tenant
+        scope: [String]? = nil, customer: String? = nil, level: Level = .tenant, status: String? = nil
     ) -> Self {
         var s = self.tenant(tenant, customer: customer)
         s.addPrincipal(Principal(
-            platform: .cortexXDR, key: email, email: email, userType: userType,
+            platform: .cortexXDR, key: email, email: email, userType: userType, status: status,
             lastLogin: lastLogin ?? .at(ExampleSnapshot.now.addingTimeInterval(-86_400))))
         if let role {
             s.snapshot.grants.append(Grant(
@@ -97,6 +97,16 @@ public struct ExampleSnapshot: Sendable {
             kind: kind, platform: platform, scope: scope, file: "example", detail: detail, principal: principal, reference: reference,
             record: index.map { Provenance(file: "example", collection: "memberships", index: $0, line: $0 + 2) }))
         return s
+    }
+
+    /// An HR roster for examples: `(email, status, left_on)` rows, as `--roster` reads them.
+    public static func roster(_ rows: [(String, Roster.Status, String?)]) -> Roster {
+        let entries = rows.enumerated().map { i, row in
+            Roster.Entry(
+                email: row.0.lowercased(), name: nil, status: row.1,
+                leftOn: row.2.flatMap { ISO8601DateFormatter().date(from: $0 + "T00:00:00Z") }, line: i + 2)
+        }
+        return Roster(source: SourceFile(path: "roster.csv", format: "roster.csv", platform: nil, scope: nil, sha256: "", size: 0, records: entries.count), entries: entries)
     }
 
     private func tenant(_ id: String, customer: String?) -> Self {

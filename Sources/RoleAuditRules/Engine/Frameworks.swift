@@ -6,5 +6,7 @@ enum Frameworks {
     static let separation = ["NIST SP 800-53 AC-5", "ISO/IEC 27001:2022 A.5.3", "ISO/IEC 27001:2022 A.5.15", "SOC 2 CC6.3"]
     static let isolation = ["NIST SP 800-53 AC-3", "NIST SP 800-53 AC-6", "ISO/IEC 27001:2022 A.5.15", "ISO/IEC 27001:2022 A.8.3", "SOC 2 CC6.1"]
     static let accountManagement = ["NIST SP 800-53 AC-2", "ISO/IEC 27001:2022 A.5.18", "SOC 2 CC6.2", "CIS Controls v8 5.1", "CIS Controls v8 6.1"]
+    /// Joiners, movers and leavers: access follows the person (issue 17).
+    static let people = ["NIST SP 800-53 AC-2", "ISO/IEC 27001:2022 A.5.18", "SOC 2 CC6.2", "SOC 2 CC6.3"]
     static let authentication = ["NIST SP 800-53 IA-2", "ISO/IEC 27001:2022 A.8.5", "SOC 2 CC6.1", "CIS Controls v8 6.7"]
 }

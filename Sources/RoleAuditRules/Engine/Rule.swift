@@ -18,6 +18,7 @@ public enum RuleCategory: String, Codable, Sendable, CaseIterable {
     case catalog = "catalog-conformance"
     case hygiene = "hygiene"
     case escalation = "escalation"
+    case people = "people"
 }
 
 /// A seed line a rule rests on, checked against the catalog's copy of the seed by the tests.
@@ -72,14 +73,17 @@ public struct RuleExample: Sendable {
     public let snapshot: Snapshot
     public let policy: Policy
     public let flags: [String]
+    /// The HR roster the example is scanned with, if any (XP-002, XP-003).
+    public let roster: Roster?
     public let file: String
     public let line: Int
 
     public init(
-        _ name: String, _ snapshot: ExampleSnapshot, policy: Policy = Policy(), flags: [String] = [],
+        _ name: String, _ snapshot: ExampleSnapshot, policy: Policy = Policy(), roster: Roster? = nil, flags: [String] = [],
         file: String = #filePath, line: Int = #line
     ) {
         self.name = name
+        self.roster = roster
         self.snapshot = snapshot.snapshot
         self.policy = policy
         self.flags = flags

@@ -29,10 +29,13 @@ public struct RuleContext: Sendable {
     public let accountOfOrganization: [String: String]
     /// Documented and custom roles: what each grant's role gives.
     public let roles: RoleResolver
+    /// The HR roster (`--roster`), if one was given.
+    public let roster: Roster?
 
     public typealias PrincipalKey = PrincipalID
 
-    public init(snapshot: Snapshot, catalog: RoleCatalog, policy: Policy, now: Date) {
+    public init(snapshot: Snapshot, catalog: RoleCatalog, policy: Policy, now: Date, roster: Roster? = nil) {
+        self.roster = roster
         self.snapshot = snapshot
         self.catalog = catalog
         self.policy = policy

@@ -18,6 +18,7 @@ public enum RuleEngine {
         CAT001UnknownRole.self, CAT002PrivilegedCustomRole.self, CAT003UnmappedPermission.self, CAT004AmbiguousCapability.self,
         HYG001NoEscalationResponder.self, HYG002OrphanGroup.self, HYG003UserWithoutRole.self,
         ESC001SelfElevation.self, ESC002EscalationInsideOrganization.self,
+        XP001AccessLeftBehind.self, XP002LeaverStillHasAccess.self, XP003UnknownPerson.self,
     ]
 
     public static var descriptions: [RuleDescription] { builtIn.map { $0.description } }
@@ -27,13 +28,14 @@ public enum RuleEngine {
     }
 
     /// The rules' findings on a snapshot, judged by the gate: what the report writers read.
-    public static func scan(snapshot: Snapshot, catalog: RoleCatalog, policy: Policy, now: Date) -> ScanResult {
-        Gate.judge(run(snapshot: snapshot, catalog: catalog, policy: policy, now: now))
+    /// `roster`: the HR roster (`--roster`); without it XP-002 and XP-003 have nothing to read.
+    public static func scan(snapshot: Snapshot, catalog: RoleCatalog, policy: Policy, now: Date, roster: Roster? = nil) -> ScanResult {
+        Gate.judge(run(snapshot: snapshot, catalog: catalog, policy: policy, now: now, roster: roster))
     }
 
     /// Every enabled rule on one context: one finding per fingerprint, as the rules rated them.
-    public static func run(snapshot: Snapshot, catalog: RoleCatalog, policy: Policy, now: Date) -> RuleRun {
-        let context = RuleContext(snapshot: snapshot, catalog: catalog, policy: policy, now: now)
+    public static func run(snapshot: Snapshot, catalog: RoleCatalog, policy: Policy, now: Date, roster: Roster? = nil) -> RuleRun {
+        let context = RuleContext(snapshot: snapshot, catalog: catalog, policy: policy, now: now, roster: roster)
         let enabled = builtIn.filter { policy.isEnabled($0.description.id) }
         let disabled = builtIn.map { $0.description.id }.filter { !policy.isEnabled($0) }
         // Rules are independent reads of one context, so they run on every core.

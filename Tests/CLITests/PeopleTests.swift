@@ -1,0 +1,172 @@
+import Foundation
+import Testing
+
+/// The person view, the roster and the XP rules, through the built executable on exports each test
+/// writes: every rule fires on the person built for it and stays silent on the clean one.
+struct PeopleTests {
+    static let now = "2026-11-23T00:00:00Z"
+
+    /// gone@ is Inactive on Cortex and still an Admin of a Huntress organization (under another
+    /// letter case); stays@ is active in both; stranger@gmail.com holds a membership nobody listed;
+    /// j.doe@ (Cortex, Inactive) and jane@ (Huntress) are one person only by the policy's identities.
+    static func exports() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roleaudit-people-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("exports"), withIntermediateDirectories: true)
+        let snapshot = """
+            {
+              "roleaudit_snapshot": 1,
+              "accounts": [{"platform": "huntress", "id": "310", "name": "MSP"}],
+              "organizations": [{"platform": "huntress", "id": "9021", "name": "Acme", "account": "310"},
+                                {"platform": "cortex-xdr", "id": "prod", "name": "prod"}],
+              "principals": [{"platform": "cortex-xdr", "email": "gone@corp.example", "status": "Inactive", "user_type": "SSO"},
+                             {"platform": "cortex-xdr", "email": "stays@corp.example", "status": "Active", "user_type": "SSO"},
+                             {"platform": "cortex-xdr", "email": "j.doe@corp.example", "status": "Inactive", "user_type": "SSO"},
+                             {"platform": "huntress", "email": "Gone@Corp.example"},
+                             {"platform": "huntress", "email": "stays@corp.example"},
+                             {"platform": "huntress", "email": "jane@corp.example"},
+                             {"platform": "huntress", "email": "stranger@gmail.com"}],
+              "grants": [{"platform": "cortex-xdr", "principal": "gone@corp.example", "role": "Viewer", "level": "tenant", "target": "prod"},
+                         {"platform": "cortex-xdr", "principal": "stays@corp.example", "role": "Viewer", "level": "tenant", "target": "prod"},
+                         {"platform": "cortex-xdr", "principal": "j.doe@corp.example", "role": "Viewer", "level": "tenant", "target": "prod"},
+                         {"platform": "huntress", "principal": "Gone@Corp.example", "role": "Admin", "level": "organization", "target": "9021"},
+                         {"platform": "huntress", "principal": "stays@corp.example", "role": "Admin", "level": "organization", "target": "9021"},
+                         {"platform": "huntress", "principal": "jane@corp.example", "role": "User", "level": "organization", "target": "9021"},
+                         {"platform": "huntress", "principal": "stranger@gmail.com", "role": "User", "level": "organization", "target": "9021"}]
+            }
+            """
+        try Data(snapshot.utf8).write(to: dir.appendingPathComponent("exports/snapshot.json"))
+        let policy = """
+            version: 1
+            identities:
+              - name: Jane Doe
+                emails: [j.doe@corp.example, Jane@corp.example]
+            """
+        try Data(policy.utf8).write(to: dir.appendingPathComponent("roleaudit.yml"))
+        return dir
+    }
+
+    /// A roster as Excel saves "Unicode text" in a semicolon locale: UTF-16LE with a BOM, `;`, CRLF.
+    static func writeRoster(_ rows: [String], to url: URL) throws {
+        let text = (["Email;Name;Status;Left_On"] + rows).joined(separator: "\r\n") + "\r\n"
+        var data = Data([0xFF, 0xFE])
+        for unit in text.utf16 { data.append(contentsOf: [UInt8(unit & 0xFF), UInt8(unit >> 8)]) }
+        try data.write(to: url)
+    }
+
+    struct Scan {
+        let status: Int32
+        let stderr: String
+        let findings: [[String: Any]]
+        let json: [String: Any]
+        let dir: URL
+
+        func fired(_ rule: String) -> [String] {
+            findings.filter { $0["rule_id"] as? String == rule }.compactMap { $0["principal"] as? String }.sorted()
+        }
+    }
+
+    static func scan(_ dir: URL, _ extra: [String]) throws -> Scan {
+        let out = dir.appendingPathComponent("reports-\(UUID().uuidString)")
+        let r = try Executable.run(
+            ["scan", "exports", "--policy", "roleaudit.yml", "--output", out.path, "--now", now, "--fail-on", "never"] + extra, in: dir)
+        let data = (try? Data(contentsOf: out.appendingPathComponent("findings.json"))) ?? Data("{}".utf8)
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        return Scan(status: r.status, stderr: r.stderr, findings: json["findings"] as? [[String: Any]] ?? [], json: json, dir: out)
+    }
+
+    @Test func accessLeftBehindFiresOnTheSwitchedOffPersonOnly() throws {
+        let dir = try Self.exports()
+        let s = try Self.scan(dir, [])
+        #expect(s.status == 0, "\(s.stderr)")
+        // gone@ by letter case, jane@ through the identity; never stays@ nor stranger@.
+        #expect(s.fired("XP-001") == ["gone@corp.example", "jane@corp.example"])
+        let f = try #require(s.findings.first { $0["rule_id"] as? String == "XP-001" && $0["principal"] as? String == "jane@corp.example" })
+        #expect((f["message"] as? String)?.contains("Jane Doe is Inactive on Cortex XDR (j.doe@corp.example)") == true, "\(f)")
+        #expect(f["severity"] as? String == "high")
+        // Without a roster, the roster's rules have nothing to read.
+        #expect(s.fired("XP-002").isEmpty && s.fired("XP-003").isEmpty)
+    }
+
+    @Test func leaversAndUnknownPeopleFromAUTF16SemicolonRoster() throws {
+        let dir = try Self.exports()
+        try Self.writeRoster(
+            ["GONE@corp.example;Gone Person;left;2026-10-31", "stays@corp.example;Stays;active;", "jane@corp.example;Jane Doe;active;"],
+            to: dir.appendingPathComponent("roster.csv"))
+        let s = try Self.scan(dir, ["--roster", "roster.csv"])
+        #expect(s.status == 0, "\(s.stderr)")
+        #expect(s.fired("XP-002") == ["gone@corp.example", "gone@corp.example"])  // on Huntress and on Cortex
+        let leaver = try #require(s.findings.first { $0["rule_id"] as? String == "XP-002" && $0["platform"] as? String == "huntress" })
+        #expect(leaver["severity"] as? String == "critical")
+        #expect((leaver["message"] as? String)?.contains("left on 2026-10-31 (roster roster.csv:2)") == true, "\(leaver)")
+        let evidence = try #require(leaver["evidence"] as? [[String: Any]])
+        #expect(evidence.contains { ($0["source"] as? [String: Any])?["record"] as? String == "grants[3]" }, "\(evidence)")
+        // j.doe@ is on the roster as jane@ (one identity); only the stranger is unknown.
+        #expect(s.fired("XP-003") == ["stranger@gmail.com"])
+        // The roster is an input: its digest is recorded with the exports'.
+        let inputs = try #require(s.json["inputs"] as? [[String: Any]])
+        let roster = try #require(inputs.first { $0["format"] as? String == "roster.csv" })
+        #expect(roster["path"] as? String == "roster.csv")
+        #expect((roster["sha256"] as? String)?.count == 64)
+        #expect(roster["records"] as? Int == 3)
+    }
+
+    @Test func serviceAccountsAreNoUnknownPeople() throws {
+        let dir = try Self.exports()
+        try Data("version: 1\nservice_accounts: [Stranger@gmail.com]\n".utf8).write(to: dir.appendingPathComponent("roleaudit.yml"))
+        try Data("email,name,status,left_on\ngone@corp.example,,active,\nstays@corp.example,,active,\njane@corp.example,,active,\nj.doe@corp.example,,active,\n".utf8)
+            .write(to: dir.appendingPathComponent("roster.csv"))
+        let s = try Self.scan(dir, ["--roster", "roster.csv"])
+        #expect(s.status == 0, "\(s.stderr)")
+        #expect(s.fired("XP-003").isEmpty && s.fired("XP-002").isEmpty)
+    }
+
+    @Test(arguments: [
+        ("email,status\nx@corp.example,gone\n", "roster.csv:2 (row 1, column \"status\"): expected active or left, found \"gone\""),
+        ("email,status,left_on\nx@corp.example,left,31/10/2026\n", "roster.csv:2 (row 1, column \"left_on\"): expected a date YYYY-MM-DD, found \"31/10/2026\""),
+        ("email,status\nx@corp.example,active\nnobody,active\n", "roster.csv:3 (row 2, column \"email\"): expected an email address, found \"nobody\""),
+        ("name,status\nX,active\n", "roster.csv:1: expected a roster header with columns email, name, status, left_on"),
+    ])
+    func aBadRosterRowIsALocatedErrorExitTwo(roster: String, message: String) throws {
+        let dir = try Self.exports()
+        try Data(roster.utf8).write(to: dir.appendingPathComponent("roster.csv"))
+        let r = try Executable.run(
+            ["scan", "exports", "--policy", "roleaudit.yml", "--output", "out", "--now", Self.now, "--roster", "roster.csv"], in: dir)
+        #expect(r.status == 2)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].hasPrefix("roleaudit: " + message), "\(r.stderr)")
+    }
+
+    @Test func inspectPersonShowsEveryAccountAndTheFindings() throws {
+        let dir = try Self.exports()
+        let r = try Executable.run(
+            ["inspect", "exports", "--person", "JANE@corp.example", "--policy", "roleaudit.yml", "--now", Self.now, "--format", "json"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(json["person"] as? String == "Jane Doe")
+        let accounts = try #require(json["accounts"] as? [[String: Any]])
+        #expect(accounts.compactMap { $0["principal"] as? String } == ["j.doe@corp.example", "jane@corp.example"])
+        let grants = accounts.flatMap { $0["grants"] as? [[String: Any]] ?? [] }
+        #expect(grants.contains { $0["organization"] as? String == "9021" && $0["account"] as? String == "310" && ($0["source"] as? String)?.contains("exports/snapshot.json") == true })
+        #expect(grants.contains { $0["tenant"] as? String == "prod" && $0["role"] as? String == "Viewer" })
+        let findings = try #require(json["findings"] as? [[String: Any]])
+        #expect(findings.contains { $0["rule"] as? String == "XP-001" })
+
+        let table = try Executable.run(["inspect", "exports", "--person", "stays@corp.example", "--policy", "roleaudit.yml"], in: dir)
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.hasPrefix("stays@corp.example: 2 account(s), 2 grant(s)"), "\(table.stdout)")
+        #expect(!table.stdout.contains("XP-001"))
+
+        let unknown = try Executable.run(["inspect", "exports", "--person", "nobody@corp.example"], in: dir)
+        #expect(unknown.status == 64)
+    }
+
+    @Test func entitlementsNameThePersonInTheLastColumn() throws {
+        let dir = try Self.exports()
+        let s = try Self.scan(dir, [])
+        let csv = try String(contentsOf: s.dir.appendingPathComponent("entitlements.csv"), encoding: .utf8)
+        let lines = csv.components(separatedBy: "\r\n")
+        #expect(lines[0].hasSuffix(",comment,person"))
+        #expect(lines.contains { $0.hasPrefix("huntress,310,9021,,jane@corp.example,") && $0.hasSuffix(",Jane Doe") })
+        #expect(lines.contains { $0.hasPrefix("cortex-xdr,,,prod,stays@corp.example,") && $0.hasSuffix(",stays@corp.example") })
+    }
+}
