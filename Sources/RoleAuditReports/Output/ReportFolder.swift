@@ -65,13 +65,14 @@ public final class ReportFolder {
     /// error is thrown.
     public func writeConcurrently(_ writers: [any ReportWriter.Type], _ input: ReportInput) throws {
         let jobs = writers.flatMap { $0.jobs(input) }
-        let views = jobs.map { _ in ReportFolder(view: self) }
+        // Each view is written by one job only.
+        let views = Unchecked(value: jobs.map { _ in ReportFolder(view: self) })
         let outcomes = Outcomes(jobs.count)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
-            do { try jobs[i](views[i]) } catch { outcomes.fail(i, error) }
+            do { try jobs[i](views.value[i]) } catch { outcomes.fail(i, error) }
         }
         if let error = outcomes.first { throw error }
-        for view in views {
+        for view in views.value {
             store.names += view.store.names
             store.retired += view.store.retired
         }
@@ -154,3 +155,5 @@ private final class Outcomes: @unchecked Sendable {
     func fail(_ i: Int, _ error: any Error) { lock.withLock { errors[i] = error } }
     var first: (any Error)? { lock.withLock { errors.lazy.compactMap { $0 }.first } }
 }
+
+private struct Unchecked<T>: @unchecked Sendable { let value: T }
