@@ -109,12 +109,17 @@ public struct Redactor: Sendable {
         return t
     }
 
-    /// `result` with every identity replaced (`Gate.redact`), and the table used.
-    public func apply(to result: ScanResult) -> (result: ScanResult, table: [String: String]) {
-        var roles = Set(result.snapshot.grants.map { $0.role.lowercased() })
-        roles.formUnion(result.snapshot.roles.map { $0.name.lowercased() })
-        roles.formUnion(result.catalog.roles.flatMap { [$0.name] + $0.aliases }.map { $0.lowercased() })
-        let table = self.table(result.snapshot, policy: result.policy, roleNames: roles)
+    /// `result` with every identity replaced (`Gate.redact`), and the table used. `also`: other
+    /// snapshots the result quotes (a diff's state before the change, whose resolved findings
+    /// name people who are gone).
+    public func apply(to result: ScanResult, also: [Snapshot] = []) -> (result: ScanResult, table: [String: String]) {
+        var roles = Set(result.catalog.roles.flatMap { [$0.name] + $0.aliases }.map { $0.lowercased() })
+        var table: [String: String] = [:]
+        for s in also + [result.snapshot] {
+            roles.formUnion(s.grants.map { $0.role.lowercased() })
+            roles.formUnion(s.roles.map { $0.name.lowercased() })
+        }
+        for s in also + [result.snapshot] { table.merge(self.table(s, policy: result.policy, roleNames: roles)) { a, _ in a } }
         return (Gate.redact(result, TextRewriter(table)), table)
     }
 

@@ -33,11 +33,12 @@ extension Gate {
                 grantsOf[i].append(g)
             }
         }
-        return map.all.indices.map { view(result, map.all[$0], grants: grantsOf[$0], map: map) }
+        let domains = DomainModel(grants: result.graph.grants, policy: result.policy)
+        return map.all.indices.map { view(result, map.all[$0], grants: grantsOf[$0], map: map, domains: domains) }
     }
 
     /// `result` restricted to customer `c`, whose grants are `grants`.
-    static func view(_ result: ScanResult, _ c: Customer, grants: [Grant], map: CustomerMap) -> CustomerView {
+    static func view(_ result: ScanResult, _ c: Customer, grants: [Grant], map: CustomerMap, domains: DomainModel) -> CustomerView {
         let s = result.snapshot
         let tenants = Set(c.tenants), organizations = Set(c.organizations), accounts = Set(c.accounts)
         let scopes = tenants.union(accounts)
@@ -124,7 +125,38 @@ extension Gate {
             // The trend counts every customer's findings: a customer sees its findings' status and
             // first-seen dates, not the MSP's figures.
             history: nil)
-        return CustomerView(customer: c, result: restricted, principals: people.count)
+        // Another customer's people who reach this one (its user with an account-level role) are
+        // named by number: their address would name their customer.
+        let foreign = Self.foreignPeople(restricted.snapshot, c, domains)
+        return CustomerView(
+            customer: c, result: foreign.isEmpty ? restricted : redact(restricted, TextRewriter(foreign)), principals: people.count)
+    }
+
+    /// Pseudonyms, for one customer's view, for the people and domains of other customers: a domain
+    /// whose organizations (`org_domains`, or inferred) are all another customer's, and whoever has
+    /// an address there.
+    static func foreignPeople(_ s: Snapshot, _ c: Customer, _ domains: DomainModel) -> [String: String] {
+        let mine = Set(c.organizations)
+        func foreign(_ domain: String?) -> Bool {
+            guard let d = domain, !domains.mspDomains.contains(d), let orgs = domains.organizationsOf[d], !orgs.isEmpty else { return false }
+            return !orgs.contains(where: mine.contains)
+        }
+        func domain(_ address: String) -> String? {
+            address.lastIndex(of: "@").map { String(address[address.index(after: $0)...]).lowercased() }
+        }
+        var keys = Set(s.grants.map(\.principal).filter { foreign(domain($0)) })
+        for p in s.principals where foreign(p.emailDomain) { keys.insert(p.key) }
+        var table: [String: String] = [:]
+        for (i, key) in keys.sorted().enumerated() {
+            let alias = "user-\(i + 1)@another-customer.invalid"
+            table[key] = alias
+            for p in s.principals where p.key == key {
+                if let e = p.email { table[e] = alias }
+                if let n = p.name, !n.isEmpty { table[n] = "user \(i + 1) of another customer" }
+            }
+        }
+        for (d, _) in domains.organizationsOf where foreign(d) { table[d] = "another-customer.invalid" }
+        return table
     }
 }
 
@@ -148,7 +180,7 @@ struct Scrubber {
         }
         for o in result.snapshot.organizations {
             let own = o.platform == .huntress ? c.organizations.contains(o.id) : c.tenants.contains(o.id)
-            if !own, let n = o.name { r[n] = o.kind == .tenant ? "another tenant" : "another organization" }
+            if !own, let n = o.name, r[n] == nil { r[n] = o.kind == .tenant ? "another tenant" : "another organization" }
         }
         for p in result.snapshot.principals where !people.contains(PrincipalID(platform: p.platform, key: p.key)) {
             for v in [p.key, p.email, p.name].compactMap({ $0 }) { r[v] = "someone else" }
