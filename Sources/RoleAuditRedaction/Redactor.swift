@@ -78,7 +78,9 @@ public struct Redactor: Sendable {
             if p.kind == .human { person(p.key) }
             person(p.email)
             person(p.name)
-            p.vendorIDs.forEach(id)
+            // A person's user id (an API key's id names no one); a short number is left alone,
+            // since replacing it would replace every such number in the text.
+            if p.kind == .human { p.vendorIDs.filter { $0.count >= 4 || $0.contains(where: { !$0.isNumber }) }.forEach(id) }
             person(p.apiKey?.createdBy)
             person(p.apiKey?.userName)
         }

@@ -8,8 +8,8 @@ import Testing
     static let key = ["ROLEAUDIT_REDACT_KEY": "test-key-1"]
 
     /// Every email address in the bundled samples and their policy, and every user's full name.
-    static func identities() throws -> (emails: Set<String>, names: Set<String>) {
-        var emails: Set<String> = [], names: Set<String> = []
+    static func identities() throws -> (emails: Set<String>, names: Set<String>, ids: Set<String>) {
+        var emails: Set<String> = [], names: Set<String> = [], ids: Set<String> = []
         let samples = root.appendingPathComponent("samples")
         for case let name as String in FileManager.default.enumerator(atPath: samples.path) ?? NSDictionary().objectEnumerator() {
             guard let text = try? String(contentsOf: samples.appendingPathComponent(name), encoding: .utf8) else { continue }
@@ -20,20 +20,34 @@ import Testing
                 emails.insert(e)
             }
             if name.hasSuffix(".json"), let data = FileManager.default.contents(atPath: samples.appendingPathComponent(name).path) {
-                collectNames(try JSONSerialization.jsonObject(with: data), into: &names)
+                collectNames(try JSONSerialization.jsonObject(with: data), into: &names, ids: &ids)
             }
         }
-        return (emails, names)
+        return (emails, names, ids)
     }
 
-    static func collectNames(_ v: Any, into names: inout Set<String>) {
+    static func collectNames(_ v: Any, into names: inout Set<String>, ids: inout Set<String>) {
         if let o = v as? [String: Any] {
             if let f = o["user_first_name"] as? String, let l = o["user_last_name"] as? String, !f.isEmpty, !l.isEmpty { names.insert("\(f) \(l)") }
             if o["email"] != nil, let n = o["name"] as? String, n.contains(" ") { names.insert(n) }
-            o.values.forEach { collectNames($0, into: &names) }
+            // A Huntress user's id (`user: {id, email, name}`).
+            if o["email"] != nil, let id = o["id"] as? Int { ids.insert(String(id)) }
+            for value in o.values { collectNames(value, into: &names, ids: &ids) }
         } else if let a = v as? [Any] {
-            a.forEach { collectNames($0, into: &names) }
+            for value in a { collectNames(value, into: &names, ids: &ids) }
         }
+    }
+
+    /// Whether `text` holds `word` with no letter or digit on either side.
+    static func holdsWhole(_ word: String, in text: String) -> Bool {
+        var from = text.startIndex
+        while let r = text.range(of: word, range: from..<text.endIndex) {
+            let before = r.lowerBound == text.startIndex ? nil : text[text.index(before: r.lowerBound)]
+            let after = r.upperBound == text.endIndex ? nil : text[r.upperBound]
+            if !(before?.isLetter ?? false || before?.isNumber ?? false) && !(after?.isLetter ?? false || after?.isNumber ?? false) { return true }
+            from = r.upperBound
+        }
+        return false
     }
 
     @Test func everyOutputIsFreeOfIdentitiesAndStable() throws {
@@ -43,14 +57,18 @@ import Testing
         let args = ["scan", "samples/", "--policy", "samples/roleaudit.yml", "--now", Self.now, "--fail-on", "never", "--per-customer", "--redact", "-v"]
         let r = try Executable.run(args + ["--output", out.path, "--redaction-map", map.path], in: Self.root, environment: Self.key)
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
-        let (emails, names) = try Self.identities()
-        #expect(emails.count > 40 && names.count > 20, "\(emails.count) \(names.count)")
+        let (emails, names, ids) = try Self.identities()
+        #expect(emails.count > 40 && names.count > 20 && ids.count > 20, "\(emails.count) \(names.count) \(ids.count)")
         let files = PerCustomerTests.files(out)
         #expect(files.count > 20)
         for (file, text) in files + [("stdout", r.stdout), ("stderr", r.stderr)] {
             let lower = text.lowercased()
             for e in emails { #expect(!lower.contains(e), "\(file) holds \(e)") }
             for n in names { #expect(!text.contains(n), "\(file) holds \(n)") }
+            for id in ids {
+                // Whole numbers only: a fingerprint's hex digits may hold the same run.
+                #expect(!Self.holdsWhole(id, in: text), "\(file) holds user id \(id)")
+            }
         }
         // Domains stay (isolation findings are about them); the map leads back.
         let findings = try String(contentsOf: out.appendingPathComponent("findings.csv"), encoding: .utf8)
