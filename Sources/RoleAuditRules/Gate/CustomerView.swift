@@ -34,23 +34,29 @@ extension Gate {
             }
         }
         let domains = DomainModel(grants: result.graph.grants, policy: result.policy)
-        return map.all.indices.map { view(result, map.all[$0], grants: grantsOf[$0], map: map, domains: domains) }
+        let names = Scrubber.Names(result, map: map)
+        let holders = Set(result.snapshot.grants.map { PrincipalID(platform: $0.platform, key: $0.principal) })
+        return map.all.indices.map {
+            view(result, map.all[$0], grants: grantsOf[$0], map: map, domains: domains, names: names, holders: holders)
+        }
     }
 
     /// `result` restricted to customer `c`, whose grants are `grants`.
-    static func view(_ result: ScanResult, _ c: Customer, grants: [Grant], map: CustomerMap, domains: DomainModel) -> CustomerView {
+    static func view(
+        _ result: ScanResult, _ c: Customer, grants: [Grant], map: CustomerMap, domains: DomainModel, names: Scrubber.Names,
+        holders: Set<PrincipalID>
+    ) -> CustomerView {
         let s = result.snapshot
         let tenants = Set(c.tenants), organizations = Set(c.organizations), accounts = Set(c.accounts)
         let scopes = tenants.union(accounts)
         let files = Set(s.sources.filter { $0.scope.map(scopes.contains) ?? false }.map(\.path))
         var people = Set(grants.map { PrincipalID(platform: $0.platform, key: $0.principal) })
         // A Cortex user with no role belongs to the tenant whose export lists them.
-        let holders = Set(s.grants.map { PrincipalID(platform: $0.platform, key: $0.principal) })
         for p in s.principals where p.platform == .cortexXDR {
             let id = PrincipalID(platform: p.platform, key: p.key)
             if !holders.contains(id), let f = p.source?.file, files.contains(f), !tenants.isEmpty { people.insert(id) }
         }
-        let scrubber = Scrubber(result, keep: c, people: people, map: map)
+        let scrubber = Scrubber(names, keep: c, people: people)
         let reaching = Set(grants)
         func mine(_ f: Finding) -> Bool {
             if let o = f.organization { return organizations.contains(o) }
@@ -168,29 +174,54 @@ extension CustomerMap {
 /// names and people become "another organization", "another tenant", "another customer",
 /// "someone else", and MSP-wide counts ("in 5 organizations") become "this and other ...".
 struct Scrubber {
+    /// Every name a customer's view may have to hide, built once for all the customers: whose
+    /// place it names, or which principals it names.
+    final class Names: Sendable {
+        let placeOwner: [String: (customer: String, placeholder: String)]
+        let principals: [String: [PrincipalID]]
+        let maxWords: Int
+
+        init(_ result: ScanResult, map: CustomerMap) {
+            var places: [String: (customer: String, placeholder: String)] = [:]
+            for c in map.all {
+                for o in c.organizations { places[o] = (c.name, "another organization") }
+                for t in c.tenants { places[t] = (c.name, "another tenant") }
+            }
+            for o in result.snapshot.organizations {
+                guard let n = o.name, !n.isEmpty, places[n] == nil,
+                    let owner = map.customer(ofPlace: PlaceID(platform: o.platform, id: o.id))
+                else { continue }
+                places[n] = (owner, o.kind == .tenant ? "another tenant" : "another organization")
+            }
+            for c in map.all where places[c.name] == nil || places[c.name]?.customer == c.name {
+                places[c.name] = (c.name, "another customer")
+            }
+            var people: [String: [PrincipalID]] = [:]
+            for p in result.snapshot.principals {
+                let id = PrincipalID(platform: p.platform, key: p.key)
+                for v in Set([p.key, p.email, p.name].compactMap { $0 }) where !v.isEmpty { people[v, default: []].append(id) }
+            }
+            for g in result.snapshot.grants where people[g.principal] == nil {
+                people[g.principal] = [PrincipalID(platform: g.platform, key: g.principal)]
+            }
+            placeOwner = places
+            principals = people
+            maxWords = min(12, (Array(places.keys) + Array(people.keys)).lazy.map { $0.split(separator: " ").count }.max() ?? 1)
+        }
+    }
+
     private let rewrite: TextRewriter
     private let ownScopes: Set<String>
 
-    init(_ result: ScanResult, keep c: Customer, people: Set<PrincipalID>, map: CustomerMap) {
-        var r: [String: String] = [:]
-        for other in map.all where other.name != c.name {
-            for o in other.organizations { r[o] = "another organization" }
-            for t in other.tenants { r[t] = "another tenant" }
-            r[other.name] = "another customer"
+    init(_ names: Names, keep c: Customer, people: Set<PrincipalID>) {
+        let customer = c.name
+        let own = Set(c.organizations + c.tenants + [c.name])
+        rewrite = TextRewriter(maxWords: names.maxWords) { word in
+            if own.contains(word) { return nil }
+            if let p = names.placeOwner[word], p.customer != customer { return p.placeholder }
+            if let ids = names.principals[word], !ids.contains(where: people.contains) { return "someone else" }
+            return nil
         }
-        for o in result.snapshot.organizations {
-            let own = o.platform == .huntress ? c.organizations.contains(o.id) : c.tenants.contains(o.id)
-            if !own, let n = o.name, r[n] == nil { r[n] = o.kind == .tenant ? "another tenant" : "another organization" }
-        }
-        for p in result.snapshot.principals where !people.contains(PrincipalID(platform: p.platform, key: p.key)) {
-            for v in [p.key, p.email, p.name].compactMap({ $0 }) { r[v] = "someone else" }
-        }
-        for g in result.snapshot.grants where !people.contains(PrincipalID(platform: g.platform, key: g.principal)) {
-            r[g.principal] = "someone else"
-        }
-        // What the customer owns is never replaced (an organization whose name is also another's id).
-        for o in c.organizations + c.tenants + [c.name] { r[o] = nil }
-        rewrite = TextRewriter(r)
         ownScopes = Set(c.organizations.map { "organization \($0)" } + c.tenants.map { "tenant \($0)" })
     }
 
