@@ -36,40 +36,61 @@ extension Gate {
         let domains = DomainModel(grants: result.graph.grants, policy: result.policy)
         let names = Scrubber.Names(result, map: map)
         let holders = Set(result.snapshot.grants.map { PrincipalID(platform: $0.platform, key: $0.principal) })
-        return map.all.indices.map {
-            view(result, map.all[$0], grants: grantsOf[$0], map: map, domains: domains, names: names, holders: holders)
+        // Found once for all the customers: who has no grant, where each record is, and which
+        // customers each finding's evidence reaches.
+        let idle = result.snapshot.principals.filter { $0.platform == .cortexXDR && !holders.contains(PrincipalID(platform: $0.platform, key: $0.key)) }
+        var recordIndex: [PrincipalID: Int] = [:]
+        for (i, p) in result.snapshot.principals.enumerated() { recordIndex[PrincipalID(platform: p.platform, key: p.key)] = i }
+        var reachedBy = [Set<Int>](repeating: [], count: result.findings.count)
+        for (k, f) in result.findings.enumerated() {
+            for e in f.evidence {
+                guard let g = e.grant else { continue }
+                if g.platform == .huntress && g.level == .account {
+                    reachedBy[k].formUnion(underAccount[g.target] ?? [])
+                } else if g.level != .account, let name = map.customer(ofPlace: PlaceID(platform: g.platform, id: g.target)), let i = index[name] {
+                    reachedBy[k].insert(i)
+                }
+            }
         }
+        let shared = Shared(domains: domains, names: names, idle: idle, recordIndex: recordIndex, reachedBy: reachedBy)
+        return map.all.indices.map { view(result, map.all[$0], number: $0, grants: grantsOf[$0], map: map, shared: shared) }
+    }
+
+    /// What every customer's view reads, computed once.
+    struct Shared {
+        let domains: DomainModel
+        let names: Scrubber.Names
+        let idle: [Principal]
+        let recordIndex: [PrincipalID: Int]
+        let reachedBy: [Set<Int>]
     }
 
     /// `result` restricted to customer `c`, whose grants are `grants`.
-    static func view(
-        _ result: ScanResult, _ c: Customer, grants: [Grant], map: CustomerMap, domains: DomainModel, names: Scrubber.Names,
-        holders: Set<PrincipalID>
-    ) -> CustomerView {
+    static func view(_ result: ScanResult, _ c: Customer, number: Int, grants: [Grant], map: CustomerMap, shared: Shared) -> CustomerView {
+        let names = shared.names, domains = shared.domains
         let s = result.snapshot
         let tenants = Set(c.tenants), organizations = Set(c.organizations), accounts = Set(c.accounts)
         let scopes = tenants.union(accounts)
         let files = Set(s.sources.filter { $0.scope.map(scopes.contains) ?? false }.map(\.path))
         var people = Set(grants.map { PrincipalID(platform: $0.platform, key: $0.principal) })
         // A Cortex user with no role belongs to the tenant whose export lists them.
-        for p in s.principals where p.platform == .cortexXDR {
-            let id = PrincipalID(platform: p.platform, key: p.key)
-            if !holders.contains(id), let f = p.source?.file, files.contains(f), !tenants.isEmpty { people.insert(id) }
+        for p in shared.idle where !tenants.isEmpty {
+            if let f = p.source?.file, files.contains(f) { people.insert(PrincipalID(platform: p.platform, key: p.key)) }
         }
         let scrubber = Scrubber(names, keep: c, people: people)
-        let reaching = Set(grants)
-        func mine(_ f: Finding) -> Bool {
+        func mine(_ k: Int) -> Bool {
+            let f = result.findings[k]
             if let o = f.organization { return organizations.contains(o) }
             if let t = f.tenant { return tenants.contains(t) }
-            if f.evidence.contains(where: { $0.grant.map(reaching.contains) ?? false }) { return true }
+            if shared.reachedBy[k].contains(number) { return true }
             if let p = f.principal, f.evidence.allSatisfy({ $0.grant == nil }) {
                 return people.contains(PrincipalID(platform: f.platform, key: p)) && (f.account.map(accounts.contains) ?? true)
             }
             return f.evidence.allSatisfy { $0.grant == nil } && (f.account.map(accounts.contains) ?? false)
         }
-        let findings = result.findings.filter(mine).map { f -> Finding in
-            var f = f
-            f.evidence = f.evidence.filter { $0.grant.map(reaching.contains) ?? true }.map { e in
+        let findings = result.findings.indices.filter(mine).map { k -> Finding in
+            var f = result.findings[k]
+            f.evidence = f.evidence.filter { $0.grant.map { CustomerMap.reaches($0, c) } ?? true }.map { e in
                 var e = e
                 e.detail = scrubber.scrub(e.detail)
                 return e
@@ -84,7 +105,7 @@ extension Gate {
             organizations: s.organizations.filter {
                 $0.platform == .huntress ? organizations.contains($0.id) : tenants.contains($0.id)
             },
-            principals: s.principals.filter { people.contains(PrincipalID(platform: $0.platform, key: $0.key)) },
+            principals: people.compactMap { shared.recordIndex[$0] }.sorted().map { s.principals[$0] },
             groups: s.groups.filter { tenants.contains($0.tenant) }.map { g in
                 var g = g
                 let platform = g.platform
