@@ -14,7 +14,7 @@ public enum Differ {
         let old = try Scanner.evaluate([before], catalog, policy, now: options.now, importing: options.importing, roster: options.rosterPath)
         let new = try Scanner.evaluate([after], catalog, policy, now: options.now, importing: options.importing, roster: options.rosterPath)
         let (result, table) = Scanner.redacted(
-            Gate.diff(before: old, after: new, beforeLabel: before, afterLabel: after, now: options.now), options)
+            Gate.diff(before: old, after: new, beforeLabel: before, afterLabel: after, now: options.now), options, also: [old])
         let outcome = try Scanner.finish(result, options: options, extra: [DiffMarkdownWriter.self])
         try Scanner.writeRedactionMap(table, options)
         // Incomplete exports on either side make the comparison unreliable.

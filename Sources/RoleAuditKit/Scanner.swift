@@ -81,10 +81,10 @@ public enum Scanner {
     }
 
     /// With `--redact`, the result every output is written from, and the pseudonyms it used.
-    static func redacted(_ result: ScanResult, _ options: ScanOptions) -> (ScanResult, [String: String]) {
+    static func redacted(_ result: ScanResult, _ options: ScanOptions, also: [ScanResult] = []) -> (ScanResult, [String: String]) {
         guard let key = options.redactKey else { return (result, [:]) }
         let redactor = Redactor(key: key, options: .init(domains: options.redactDomains, organizations: options.redactOrganizations))
-        return redactor.apply(to: result)
+        return redactor.apply(to: result, also: also.map(\.snapshot))
     }
 
     /// `--redaction-map`: pseudonym to identity, written whole or not at all.

@@ -78,7 +78,9 @@ public struct Redactor: Sendable {
             if p.kind == .human { person(p.key) }
             person(p.email)
             person(p.name)
-            p.vendorIDs.forEach(id)
+            // A person's user id (an API key's id names no one); a short number is left alone,
+            // since replacing it would replace every such number in the text.
+            if p.kind == .human { p.vendorIDs.filter { $0.count >= 4 || $0.contains(where: { !$0.isNumber }) }.forEach(id) }
             person(p.apiKey?.createdBy)
             person(p.apiKey?.userName)
         }
@@ -109,12 +111,17 @@ public struct Redactor: Sendable {
         return t
     }
 
-    /// `result` with every identity replaced (`Gate.redact`), and the table used.
-    public func apply(to result: ScanResult) -> (result: ScanResult, table: [String: String]) {
-        var roles = Set(result.snapshot.grants.map { $0.role.lowercased() })
-        roles.formUnion(result.snapshot.roles.map { $0.name.lowercased() })
-        roles.formUnion(result.catalog.roles.flatMap { [$0.name] + $0.aliases }.map { $0.lowercased() })
-        let table = self.table(result.snapshot, policy: result.policy, roleNames: roles)
+    /// `result` with every identity replaced (`Gate.redact`), and the table used. `also`: other
+    /// snapshots the result quotes (a diff's state before the change, whose resolved findings
+    /// name people who are gone).
+    public func apply(to result: ScanResult, also: [Snapshot] = []) -> (result: ScanResult, table: [String: String]) {
+        var roles = Set(result.catalog.roles.flatMap { [$0.name] + $0.aliases }.map { $0.lowercased() })
+        var table: [String: String] = [:]
+        for s in also + [result.snapshot] {
+            roles.formUnion(s.grants.map { $0.role.lowercased() })
+            roles.formUnion(s.roles.map { $0.name.lowercased() })
+        }
+        for s in also + [result.snapshot] { table.merge(self.table(s, policy: result.policy, roleNames: roles)) { a, _ in a } }
         return (Gate.redact(result, TextRewriter(table)), table)
     }
 

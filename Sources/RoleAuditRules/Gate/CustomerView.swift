@@ -33,36 +33,64 @@ extension Gate {
                 grantsOf[i].append(g)
             }
         }
-        return map.all.indices.map { view(result, map.all[$0], grants: grantsOf[$0], map: map) }
+        let domains = DomainModel(grants: result.graph.grants, policy: result.policy)
+        let names = Scrubber.Names(result, map: map)
+        let holders = Set(result.snapshot.grants.map { PrincipalID(platform: $0.platform, key: $0.principal) })
+        // Found once for all the customers: who has no grant, where each record is, and which
+        // customers each finding's evidence reaches.
+        let idle = result.snapshot.principals.filter { $0.platform == .cortexXDR && !holders.contains(PrincipalID(platform: $0.platform, key: $0.key)) }
+        var recordIndex: [PrincipalID: Int] = [:]
+        for (i, p) in result.snapshot.principals.enumerated() { recordIndex[PrincipalID(platform: p.platform, key: p.key)] = i }
+        var reachedBy = [Set<Int>](repeating: [], count: result.findings.count)
+        for (k, f) in result.findings.enumerated() {
+            for e in f.evidence {
+                guard let g = e.grant else { continue }
+                if g.platform == .huntress && g.level == .account {
+                    reachedBy[k].formUnion(underAccount[g.target] ?? [])
+                } else if g.level != .account, let name = map.customer(ofPlace: PlaceID(platform: g.platform, id: g.target)), let i = index[name] {
+                    reachedBy[k].insert(i)
+                }
+            }
+        }
+        let shared = Shared(domains: domains, names: names, idle: idle, recordIndex: recordIndex, reachedBy: reachedBy)
+        return map.all.indices.map { view(result, map.all[$0], number: $0, grants: grantsOf[$0], map: map, shared: shared) }
+    }
+
+    /// What every customer's view reads, computed once.
+    struct Shared {
+        let domains: DomainModel
+        let names: Scrubber.Names
+        let idle: [Principal]
+        let recordIndex: [PrincipalID: Int]
+        let reachedBy: [Set<Int>]
     }
 
     /// `result` restricted to customer `c`, whose grants are `grants`.
-    static func view(_ result: ScanResult, _ c: Customer, grants: [Grant], map: CustomerMap) -> CustomerView {
+    static func view(_ result: ScanResult, _ c: Customer, number: Int, grants: [Grant], map: CustomerMap, shared: Shared) -> CustomerView {
+        let names = shared.names, domains = shared.domains
         let s = result.snapshot
         let tenants = Set(c.tenants), organizations = Set(c.organizations), accounts = Set(c.accounts)
         let scopes = tenants.union(accounts)
         let files = Set(s.sources.filter { $0.scope.map(scopes.contains) ?? false }.map(\.path))
         var people = Set(grants.map { PrincipalID(platform: $0.platform, key: $0.principal) })
         // A Cortex user with no role belongs to the tenant whose export lists them.
-        let holders = Set(s.grants.map { PrincipalID(platform: $0.platform, key: $0.principal) })
-        for p in s.principals where p.platform == .cortexXDR {
-            let id = PrincipalID(platform: p.platform, key: p.key)
-            if !holders.contains(id), let f = p.source?.file, files.contains(f), !tenants.isEmpty { people.insert(id) }
+        for p in shared.idle where !tenants.isEmpty {
+            if let f = p.source?.file, files.contains(f) { people.insert(PrincipalID(platform: p.platform, key: p.key)) }
         }
-        let scrubber = Scrubber(result, keep: c, people: people, map: map)
-        let reaching = Set(grants)
-        func mine(_ f: Finding) -> Bool {
+        let scrubber = Scrubber(names, keep: c, people: people)
+        func mine(_ k: Int) -> Bool {
+            let f = result.findings[k]
             if let o = f.organization { return organizations.contains(o) }
             if let t = f.tenant { return tenants.contains(t) }
-            if f.evidence.contains(where: { $0.grant.map(reaching.contains) ?? false }) { return true }
+            if shared.reachedBy[k].contains(number) { return true }
             if let p = f.principal, f.evidence.allSatisfy({ $0.grant == nil }) {
                 return people.contains(PrincipalID(platform: f.platform, key: p)) && (f.account.map(accounts.contains) ?? true)
             }
             return f.evidence.allSatisfy { $0.grant == nil } && (f.account.map(accounts.contains) ?? false)
         }
-        let findings = result.findings.filter(mine).map { f -> Finding in
-            var f = f
-            f.evidence = f.evidence.filter { $0.grant.map(reaching.contains) ?? true }.map { e in
+        let findings = result.findings.indices.filter(mine).map { k -> Finding in
+            var f = result.findings[k]
+            f.evidence = f.evidence.filter { $0.grant.map { CustomerMap.reaches($0, c) } ?? true }.map { e in
                 var e = e
                 e.detail = scrubber.scrub(e.detail)
                 return e
@@ -77,7 +105,7 @@ extension Gate {
             organizations: s.organizations.filter {
                 $0.platform == .huntress ? organizations.contains($0.id) : tenants.contains($0.id)
             },
-            principals: s.principals.filter { people.contains(PrincipalID(platform: $0.platform, key: $0.key)) },
+            principals: people.compactMap { shared.recordIndex[$0] }.sorted().map { s.principals[$0] },
             groups: s.groups.filter { tenants.contains($0.tenant) }.map { g in
                 var g = g
                 let platform = g.platform
@@ -124,7 +152,38 @@ extension Gate {
             // The trend counts every customer's findings: a customer sees its findings' status and
             // first-seen dates, not the MSP's figures.
             history: nil)
-        return CustomerView(customer: c, result: restricted, principals: people.count)
+        // Another customer's people who reach this one (its user with an account-level role) are
+        // named by number: their address would name their customer.
+        let foreign = Self.foreignPeople(restricted.snapshot, c, domains)
+        return CustomerView(
+            customer: c, result: foreign.isEmpty ? restricted : redact(restricted, TextRewriter(foreign)), principals: people.count)
+    }
+
+    /// Pseudonyms, for one customer's view, for the people and domains of other customers: a domain
+    /// whose organizations (`org_domains`, or inferred) are all another customer's, and whoever has
+    /// an address there.
+    static func foreignPeople(_ s: Snapshot, _ c: Customer, _ domains: DomainModel) -> [String: String] {
+        let mine = Set(c.organizations)
+        func foreign(_ domain: String?) -> Bool {
+            guard let d = domain, !domains.mspDomains.contains(d), let orgs = domains.organizationsOf[d], !orgs.isEmpty else { return false }
+            return !orgs.contains(where: mine.contains)
+        }
+        func domain(_ address: String) -> String? {
+            address.lastIndex(of: "@").map { String(address[address.index(after: $0)...]).lowercased() }
+        }
+        var keys = Set(s.grants.map(\.principal).filter { foreign(domain($0)) })
+        for p in s.principals where foreign(p.emailDomain) { keys.insert(p.key) }
+        var table: [String: String] = [:]
+        for (i, key) in keys.sorted().enumerated() {
+            let alias = "user-\(i + 1)@another-customer.invalid"
+            table[key] = alias
+            for p in s.principals where p.key == key {
+                if let e = p.email { table[e] = alias }
+                if let n = p.name, !n.isEmpty { table[n] = "user \(i + 1) of another customer" }
+            }
+        }
+        for (d, _) in domains.organizationsOf where foreign(d) { table[d] = "another-customer.invalid" }
+        return table
     }
 }
 
@@ -136,29 +195,54 @@ extension CustomerMap {
 /// names and people become "another organization", "another tenant", "another customer",
 /// "someone else", and MSP-wide counts ("in 5 organizations") become "this and other ...".
 struct Scrubber {
+    /// Every name a customer's view may have to hide, built once for all the customers: whose
+    /// place it names, or which principals it names.
+    final class Names: Sendable {
+        let placeOwner: [String: (customer: String, placeholder: String)]
+        let principals: [String: [PrincipalID]]
+        let maxWords: Int
+
+        init(_ result: ScanResult, map: CustomerMap) {
+            var places: [String: (customer: String, placeholder: String)] = [:]
+            for c in map.all {
+                for o in c.organizations { places[o] = (c.name, "another organization") }
+                for t in c.tenants { places[t] = (c.name, "another tenant") }
+            }
+            for o in result.snapshot.organizations {
+                guard let n = o.name, !n.isEmpty, places[n] == nil,
+                    let owner = map.customer(ofPlace: PlaceID(platform: o.platform, id: o.id))
+                else { continue }
+                places[n] = (owner, o.kind == .tenant ? "another tenant" : "another organization")
+            }
+            for c in map.all where places[c.name] == nil || places[c.name]?.customer == c.name {
+                places[c.name] = (c.name, "another customer")
+            }
+            var people: [String: [PrincipalID]] = [:]
+            for p in result.snapshot.principals {
+                let id = PrincipalID(platform: p.platform, key: p.key)
+                for v in Set([p.key, p.email, p.name].compactMap { $0 }) where !v.isEmpty { people[v, default: []].append(id) }
+            }
+            for g in result.snapshot.grants where people[g.principal] == nil {
+                people[g.principal] = [PrincipalID(platform: g.platform, key: g.principal)]
+            }
+            placeOwner = places
+            principals = people
+            maxWords = min(12, (Array(places.keys) + Array(people.keys)).lazy.map { $0.split(separator: " ").count }.max() ?? 1)
+        }
+    }
+
     private let rewrite: TextRewriter
     private let ownScopes: Set<String>
 
-    init(_ result: ScanResult, keep c: Customer, people: Set<PrincipalID>, map: CustomerMap) {
-        var r: [String: String] = [:]
-        for other in map.all where other.name != c.name {
-            for o in other.organizations { r[o] = "another organization" }
-            for t in other.tenants { r[t] = "another tenant" }
-            r[other.name] = "another customer"
+    init(_ names: Names, keep c: Customer, people: Set<PrincipalID>) {
+        let customer = c.name
+        let own = Set(c.organizations + c.tenants + [c.name])
+        rewrite = TextRewriter(maxWords: names.maxWords) { word in
+            if own.contains(word) { return nil }
+            if let p = names.placeOwner[word], p.customer != customer { return p.placeholder }
+            if let ids = names.principals[word], !ids.contains(where: people.contains) { return "someone else" }
+            return nil
         }
-        for o in result.snapshot.organizations {
-            let own = o.platform == .huntress ? c.organizations.contains(o.id) : c.tenants.contains(o.id)
-            if !own, let n = o.name { r[n] = o.kind == .tenant ? "another tenant" : "another organization" }
-        }
-        for p in result.snapshot.principals where !people.contains(PrincipalID(platform: p.platform, key: p.key)) {
-            for v in [p.key, p.email, p.name].compactMap({ $0 }) { r[v] = "someone else" }
-        }
-        for g in result.snapshot.grants where !people.contains(PrincipalID(platform: g.platform, key: g.principal)) {
-            r[g.principal] = "someone else"
-        }
-        // What the customer owns is never replaced (an organization whose name is also another's id).
-        for o in c.organizations + c.tenants + [c.name] { r[o] = nil }
-        rewrite = TextRewriter(r)
         ownScopes = Set(c.organizations.map { "organization \($0)" } + c.tenants.map { "tenant \($0)" })
     }
 

@@ -6,22 +6,32 @@
 /// word the table does not hold whole is searched for an email address inside it (a file named
 /// `scope_user_soc1@northwind-msp.com.json`) and tried without trailing dots (a sentence's end).
 public struct TextRewriter: Sendable {
-    private let table: [String: String]
+    private let lookup: @Sendable (String) -> String?
     private let maxWords: Int
+    public let isEmpty: Bool
 
     public init(_ table: [String: String]) {
         var t = table
         t[""] = nil
-        self.table = t
-        maxWords = min(12, t.keys.map { Self.words(in: Array($0.unicodeScalars)).count }.max() ?? 1)
+        let maxWords = min(12, t.keys.map { Self.words(in: Array($0.unicodeScalars)).count }.max() ?? 1)
+        let frozen = t
+        self.init(maxWords: maxWords, isEmpty: frozen.isEmpty) { frozen[$0] }
     }
 
-    public var isEmpty: Bool { table.isEmpty }
+    /// A rewriter that asks `lookup` for each candidate name (up to `maxWords` words): for a
+    /// table shared by many rewriters that each replace a different part of it.
+    public init(maxWords: Int, isEmpty: Bool = false, lookup: @escaping @Sendable (String) -> String?) {
+        self.lookup = lookup
+        self.maxWords = max(1, min(12, maxWords))
+        self.isEmpty = isEmpty
+    }
+
+    private subscript(_ key: String) -> String? { lookup(key) }
 
     public func callAsFunction(_ text: String) -> String { rewrite(text) }
 
     public func rewrite(_ text: String) -> String {
-        guard !table.isEmpty, !text.isEmpty else { return text }
+        guard !isEmpty, !text.isEmpty else { return text }
         let s = Array(text.unicodeScalars)
         let words = Self.words(in: s)
         guard !words.isEmpty else { return text }
@@ -31,7 +41,7 @@ public struct TextRewriter: Sendable {
             var matched = false
             for n in stride(from: min(maxWords, words.count - i), through: 1, by: -1) {
                 let range = words[i].lowerBound..<words[i + n - 1].upperBound
-                if let r = table[String(String.UnicodeScalarView(s[range]))] {
+                if let r = self[String(String.UnicodeScalarView(s[range]))] {
                     out.append(contentsOf: s[at..<range.lowerBound])
                     out.append(contentsOf: r.unicodeScalars)
                     at = range.upperBound
@@ -54,7 +64,7 @@ public struct TextRewriter: Sendable {
     private func inside(_ w: ArraySlice<Unicode.Scalar>) -> String {
         var stem = w
         while stem.last == "." { stem = stem.dropLast() }
-        if stem.count < w.count, let r = table[String(String.UnicodeScalarView(stem))] {
+        if stem.count < w.count, let r = self[String(String.UnicodeScalarView(stem))] {
             return r + String(String.UnicodeScalarView(w[stem.endIndex...]))
         }
         guard w.contains("@") else { return String(String.UnicodeScalarView(w)) }
@@ -69,7 +79,7 @@ public struct TextRewriter: Sendable {
             var hit: (Int, Int, String)?
             search: for a in starts where a < k {
                 for e in ends where e > k + 1 {
-                    if let r = table[String(String.UnicodeScalarView(w[a..<e]))] {
+                    if let r = self[String(String.UnicodeScalarView(w[a..<e]))] {
                         hit = (a, e, r)
                         break search
                     }
