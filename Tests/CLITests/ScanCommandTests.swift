@@ -168,8 +168,8 @@ struct ScanCommandTests {
     @Test func rulesListsEveryRule() throws {
         let r = try Executable.run(["rules", "--format", "json"])
         let list = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: String]])
-        #expect(list.count == 32)
-        #expect(list.first?["id"] == "LP-001" && list.last?["id"] == "XP-003")
+        #expect(list.count == 33)
+        #expect(list.first?["id"] == "LP-001" && list.last?["id"] == "CERT-001")
         #expect(Set(list.compactMap { $0["id"] }).isSuperset(of: ["LP-009", "ISO-007", "ESC-002"]))
     }
 
