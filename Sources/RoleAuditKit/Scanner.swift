@@ -142,7 +142,7 @@ public enum Scanner {
     /// `roleaudit baseline`: the current open findings, by fingerprint, sorted and pretty-printed.
     public static func baseline(_ options: ScanOptions, to path: String) throws -> (baseline: Baseline, exitCode: Int32) {
         let (catalog, policy) = try configuration(options)
-        let result = try evaluate(options.paths, catalog, policy, now: options.now, importing: options.importing, roster: options.rosterPath)
+        let result = try evaluate(options.paths, catalog, policy, now: options.now, importing: options.importing, roster: options.rosterPath, certification: options.certificationPath)
         let snapshot = result.snapshot
         let baseline = Baseline(findings: result.findings, generatedAt: options.now.iso8601)
         do { try BaselineFileWriter.write(baseline, to: path) } catch let e as OutputError { throw KitError.cannotWrite(e) }
