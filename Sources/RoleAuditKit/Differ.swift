@@ -11,8 +11,8 @@ import RoleAuditRules
 public enum Differ {
     public static func run(before: String, after: String, options: ScanOptions) throws -> ScanOutcome {
         let (catalog, policy) = try Scanner.configuration(options)
-        let old = try Scanner.evaluate([before], catalog, policy, now: options.now, importing: options.importing, roster: options.rosterPath)
-        let new = try Scanner.evaluate([after], catalog, policy, now: options.now, importing: options.importing, roster: options.rosterPath)
+        let old = try Scanner.evaluate([before], catalog, policy, now: options.now, importing: options.importing, roster: options.rosterPath, certification: options.certificationPath)
+        let new = try Scanner.evaluate([after], catalog, policy, now: options.now, importing: options.importing, roster: options.rosterPath, certification: options.certificationPath)
         let (result, table) = Scanner.redacted(
             Gate.diff(before: old, after: new, beforeLabel: before, afterLabel: after, now: options.now), options, also: [old])
         let outcome = try Scanner.finish(result, options: options, extra: [DiffMarkdownWriter.self])

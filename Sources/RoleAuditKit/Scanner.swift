@@ -36,6 +36,8 @@ public struct ScanOptions: Sendable {
     public var redactionMap: String?
     /// The HR roster (`--roster`): leavers and unknown people (XP-002, XP-003).
     public var rosterPath: String?
+    /// The last access review's certification.json (`--certification`): CERT-001.
+    public var certificationPath: String?
 
     /// How the exports are read.
     var importing: ImportOptions { ImportOptions(maxFileSize: maxFileSize, exclude: exclude) }
@@ -66,7 +68,8 @@ public enum Scanner {
         let (catalog, policy) = try configuration(options)
         let baseline = try options.baselinePath.map(loadBaseline)
         let history = try options.historyPath.map(History.open)
-        let judged = try evaluate(options.paths, catalog, policy, now: options.now, importing: options.importing, roster: options.rosterPath)
+        let judged = try evaluate(options.paths, catalog, policy, now: options.now, importing: options.importing, roster: options.rosterPath,
+            certification: options.certificationPath)
         let (result, table) = redacted(baseline.map { Gate.baseline($0, source: options.baselinePath ?? "", to: judged) } ?? judged, options)
         guard let history else {
             let done = try finish(result, options: options, extra: [])
@@ -106,14 +109,15 @@ public enum Scanner {
     /// Import the exports and run the rules.
     static func evaluate(
         _ paths: [String], _ catalog: RoleCatalog, _ policy: Policy, now: Date, importing: ImportOptions = ImportOptions(),
-        roster rosterPath: String? = nil
+        roster rosterPath: String? = nil, certification certificationPath: String? = nil
     ) throws -> ScanResult {
+        let certification = try certificationPath.map(WorksheetReader.certification)
         // The roster first: a bad row stops the scan before the exports are read.
         let roster = try rosterPath.map { try RosterReader.read($0, maxSize: importing.maxFileSize) }
         var snapshot = try Importer.load(paths, options: importing)
         // Among the inputs: its digest goes into findings.json and the history with the exports'.
         if let roster { snapshot.sources.append(roster.source) }
-        return RuleEngine.scan(snapshot: snapshot, catalog: catalog, policy: policy, now: now, roster: roster)
+        return RuleEngine.scan(snapshot: snapshot, catalog: catalog, policy: policy, now: now, roster: roster, certification: certification)
     }
 
     /// Writes the reports (and the `extra` writers' files) and decides the exit code.
@@ -171,11 +175,18 @@ public enum Scanner {
     /// `roleaudit baseline`: the current open findings, by fingerprint, sorted and pretty-printed.
     public static func baseline(_ options: ScanOptions, to path: String) throws -> (baseline: Baseline, exitCode: Int32) {
         let (catalog, policy) = try configuration(options)
-        let result = try evaluate(options.paths, catalog, policy, now: options.now, importing: options.importing, roster: options.rosterPath)
+        let result = try evaluate(options.paths, catalog, policy, now: options.now, importing: options.importing, roster: options.rosterPath, certification: options.certificationPath)
         let snapshot = result.snapshot
         let baseline = Baseline(findings: result.findings, generatedAt: options.now.iso8601)
         do { try BaselineFileWriter.write(baseline, to: path) } catch let e as OutputError { throw KitError.cannotWrite(e) }
         return (baseline, !snapshot.isComplete && !options.allowIncomplete ? 2 : 0)
+    }
+
+    /// `roleaudit certify`: a reviewed worksheet read back into DIR/revocations.csv and
+    /// DIR/certification.json. Returns the certification and the files written.
+    public static func certify(_ worksheet: String, output: String, now: Date) throws -> (Certification, [String]) {
+        let c = try WorksheetReader.read(worksheet, reviewedAt: now.iso8601)
+        do { return (c, try CertificationWriter.write(c, to: output)) } catch let e as OutputError { throw KitError.cannotWrite(e) }
     }
 
     public static func loadPolicy(_ path: String?, catalog: RoleCatalog) throws -> Policy {
@@ -234,6 +245,12 @@ public enum Scanner {
         if let h = r.history {
             let new = r.findings.count { $0.status == .new }, persisting = r.findings.count { $0.status == .persisting }
             out += "History \(h.database): scan \(h.scan); \(new) new, \(persisting) persisting, \(h.resolved.count) resolved since \(h.previous?.iso8601 ?? "(first scan)")\n"
+        }
+        if let path = options.certificationPath, let c = try? WorksheetReader.certification(path) {
+            let reviewed = c.reviewers.values.reduce(0) { $0 + $1.keep + $1.revoke }
+            let open = r.findings.count { $0.ruleID == "CERT-001" }
+            out += "Access review \(path) (\(String(c.reviewed_at.prefix(10)))): \(reviewed) reviewed, \(c.revocations.count) revoked, "
+            out += "\(c.revocations.count - open) done, \(open) still open (CERT-001)\n"
         }
         if !r.snapshot.isComplete {
             let allow: TerminalText = options.allowIncomplete ? "" : "; exit 2 (use --allow-incomplete to accept it)"

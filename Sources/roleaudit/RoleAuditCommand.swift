@@ -8,7 +8,7 @@ struct RoleAuditCommand: ParsableCommand {
         commandName: "roleaudit",
         abstract: "Audit who holds which role in Huntress and Cortex XDR against what the vendors document.",
         version: RoleAudit.version,
-        subcommands: [ScanCommand.self, DiffCommand.self, BaselineCommand.self, HistoryCommand.self, InspectCommand.self, CatalogCommand.self, RulesCommand.self, ExplainCommand.self, CollectCommand.self]
+        subcommands: [ScanCommand.self, DiffCommand.self, BaselineCommand.self, HistoryCommand.self, InspectCommand.self, CatalogCommand.self, RulesCommand.self, ExplainCommand.self, CollectCommand.self, CertifyCommand.self]
     )
 }
 

@@ -24,6 +24,9 @@ struct InputOptions: ParsableArguments {
     @Option(help: "HR roster CSV (email, name, status, left_on): leavers who keep access (XP-002) and people it does not list (XP-003).")
     var roster: String?
 
+    @Option(help: "certification.json from roleaudit certify: grants revoked in that review and still present (CERT-001).")
+    var certification: String?
+
     @Flag(name: .customLong("allow-incomplete"), help: "Do not fail when pages, groups or roles are missing from the input.")
     var allowIncomplete = false
 
@@ -72,7 +75,10 @@ struct InputOptions: ParsableArguments {
     /// The scan's time. Reports print it with a four-digit year, so anything outside 1970 to 9999
     /// (`inf`, `1e300`, `-1e20` and `nan` parse as numbers) is a usage error, never a report
     /// stamped in the year 5,828,963.
-    func clock() throws -> Date {
+    func clock() throws -> Date { try Self.clock(now) }
+
+    /// `--now` (or SOURCE_DATE_EPOCH, else the clock), for every command that takes it.
+    static func clock(_ now: String?) throws -> Date {
         if let now {
             let f = ISO8601DateFormatter()
             // ISO 8601 letters in either case: 2026-11-23t00:00:00z is the same time.
@@ -105,6 +111,7 @@ struct InputOptions: ParsableArguments {
         options.maxFileSize = try fileSizeLimit()
         options.exclude = exclude
         options.rosterPath = roster
+        options.certificationPath = certification
         return options
     }
 }

@@ -169,4 +169,24 @@ struct PeopleTests {
         #expect(lines.contains { $0.hasPrefix("huntress,310,9021,,jane@corp.example,") && $0.hasSuffix(",Jane Doe") })
         #expect(lines.contains { $0.hasPrefix("cortex-xdr,,,prod,stays@corp.example,") && $0.hasSuffix(",stays@corp.example") })
     }
+
+    @Test func anAddressInTwoIdentitiesIsAPolicyError() throws {
+        let dir = try Self.exports()
+        let policy = "version: 1\nidentities:\n  - {name: A, emails: [x@corp.example]}\n  - {name: B, emails: [X@corp.example]}\n"
+        try Data(policy.utf8).write(to: dir.appendingPathComponent("roleaudit.yml"))
+        let r = try Executable.run(["scan", "exports", "--policy", "roleaudit.yml", "--output", "out", "--now", Self.now], in: dir)
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("roleaudit.yml:4: 'identities[1].emails': expected each address in one identity, found 'x@corp.example' also under 'A'"), "\(r.stderr)")
+    }
+
+    @Test(arguments: ["XP-001", "XP-002", "XP-003", "CERT-001"])
+    func explainGivesTheFrameworks(rule: String) throws {
+        let r = try Executable.run(["explain", rule.lowercased()])
+        #expect(r.status == 0, "\(r.stderr)")
+        for framework in ["NIST SP 800-53 AC-2", "ISO/IEC 27001:2022 A.5.18", "SOC 2 CC6.2", "SOC 2 CC6.3"] {
+            #expect(r.stdout.contains(framework), "\(rule): \(framework)")
+        }
+        let list = try Executable.run(["rules", "--format", "csv"])
+        #expect(list.stdout.contains(rule + ","))
+    }
 }

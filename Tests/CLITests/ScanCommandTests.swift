@@ -149,7 +149,7 @@ struct ScanCommandTests {
     }
 
     @Test(arguments: [
-        ("unknown-key.yml", ":4: 'waviers': expected one of allowed_cross_org, ceilings, customers, msp_domains, org_domains, permission_map, rules, sod_conflicts, thresholds, version, waivers, found an unknown key"),
+        ("unknown-key.yml", ":4: 'waviers': expected one of allowed_cross_org, ceilings, customers, identities, msp_domains, org_domains, permission_map, rules, service_accounts, sod_conflicts, thresholds, version, waivers, found an unknown key"),
         ("wrong-type.yml", ":3: 'thresholds.dormant_days': expected a whole number, found 'ninety'"),
         ("bad-date.yml", ":8: 'waivers[0].expires': expected a date YYYY-MM-DD, found '2026-02-30'"),
         ("unknown-rule.yml", ":3: 'rules.LP-999': expected a rule id (roleaudit rules lists them), found 'LP-999'"),
@@ -168,8 +168,8 @@ struct ScanCommandTests {
     @Test func rulesListsEveryRule() throws {
         let r = try Executable.run(["rules", "--format", "json"])
         let list = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: String]])
-        #expect(list.count == 29)
-        #expect(list.first?["id"] == "LP-001" && list.last?["id"] == "ESC-002")
+        #expect(list.count == 33)
+        #expect(list.first?["id"] == "LP-001" && list.last?["id"] == "CERT-001")
         #expect(Set(list.compactMap { $0["id"] }).isSuperset(of: ["LP-009", "ISO-007", "ESC-002"]))
     }
 

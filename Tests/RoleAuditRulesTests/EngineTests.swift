@@ -47,7 +47,7 @@ struct EngineTests {
                 resorted.coverage[i].file = resorted.coverage[i].file.map { "resorted-" + $0 }
             }
             func prints(_ s: Snapshot) -> [String] {
-                RuleEngine.scan(snapshot: s, catalog: catalog, policy: example.policy, now: ExampleSnapshot.now, roster: example.roster).findings
+                RuleEngine.scan(snapshot: s, catalog: catalog, policy: example.policy, now: ExampleSnapshot.now, roster: example.roster, certification: example.certification).findings
                     .filter { $0.ruleID == rule }.map(\.fingerprint).sorted()
             }
             let before = prints(example.snapshot)
@@ -61,7 +61,7 @@ struct EngineTests {
     func findingsAboutAPersonNameItAndCiteTheRecord(rule: String) throws {
         let d = try #require(RuleEngine.description(of: rule))
         for example in d.triggering {
-            let findings = RuleEngine.scan(snapshot: example.snapshot, catalog: catalog, policy: example.policy, now: ExampleSnapshot.now, roster: example.roster)
+            let findings = RuleEngine.scan(snapshot: example.snapshot, catalog: catalog, policy: example.policy, now: ExampleSnapshot.now, roster: example.roster, certification: example.certification)
                 .findings.filter { $0.ruleID == rule }
             for f in findings where f.principal != nil {
                 let cited = f.evidence.contains { $0.grant != nil || $0.detail.hasPrefix("example") }

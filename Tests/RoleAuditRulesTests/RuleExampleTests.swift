@@ -28,7 +28,7 @@ struct RuleExampleTests {
     @Test(arguments: cases)
     func example(_ c: Case) throws {
         let catalog = try Shared.catalog.get()
-        let result = RuleEngine.scan(snapshot: c.example.snapshot, catalog: catalog, policy: c.example.policy, now: ExampleSnapshot.now, roster: c.example.roster)
+        let result = RuleEngine.scan(snapshot: c.example.snapshot, catalog: catalog, policy: c.example.policy, now: ExampleSnapshot.now, roster: c.example.roster, certification: c.example.certification)
         let found = result.findings.filter { $0.ruleID == c.rule }
         let location = SourceLocation(fileID: "RoleAuditRules/\(URL(fileURLWithPath: c.example.file).lastPathComponent)", filePath: c.example.file, line: c.example.line, column: 1)
         if c.triggers {
@@ -54,7 +54,7 @@ struct RuleCatalogTests {
         let ids = RuleEngine.descriptions.map(\.id)
         let expected = (1...9).map { "LP-00\($0)" } + (1...4).map { "SOD-00\($0)" } + (1...7).map { "ISO-00\($0)" }
             + (1...4).map { "CAT-00\($0)" } + (1...3).map { "HYG-00\($0)" } + ["ESC-001", "ESC-002"]
-            + ["XP-001", "XP-002", "XP-003"]
+            + ["XP-001", "XP-002", "XP-003", "CERT-001"]
         #expect(ids == expected)
     }
 

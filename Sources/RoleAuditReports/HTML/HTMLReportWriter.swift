@@ -58,7 +58,7 @@ public enum HTMLReportWriter: ReportWriter {
             <p>Scan of \(r.snapshot.sources.count) export file(s) at \(context.generatedAt.iso8601) by roleaudit \(context.toolVersion), catalog \(r.catalogVersion).</p>
             </header>
             <nav class="toc" aria-label="Sections">
-            <ul><li><a href="#summary">Summary</a></li>\(changes)\(history)<li><a href="#scope">Scan scope</a></li><li><a href="#findings">Findings</a></li><li><a href="#rules">Rules</a></li><li><a href="#principals">Principals</a></li><li><a href="#matrix">Access matrix</a></li><li><a href="#waivers">Waivers</a></li></ul>
+            <ul><li><a href="#summary">Summary</a></li>\(changes)\(history)<li><a href="#scope">Scan scope</a></li><li><a href="#findings">Findings</a></li><li><a href="#rules">Rules</a></li><li><a href="#principals">Principals</a></li><li><a href="#people">People</a></li><li><a href="#matrix">Access matrix</a></li><li><a href="#waivers">Waivers</a></li></ul>
             </nav>
             <main>
 
@@ -71,6 +71,7 @@ public enum HTMLReportWriter: ReportWriter {
         RulesSection.write(r, out)
         let ranked = RankedPrincipals(r, input.entitlements)
         PrincipalsSection.write(ranked, input.entitlements, out)
+        PeopleSection.write(r, out)
         MatrixSection.write(ranked, input.entitlements, out)
         WaiversSection.write(r, out)
         out.write("""

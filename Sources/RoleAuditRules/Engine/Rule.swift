@@ -75,15 +75,18 @@ public struct RuleExample: Sendable {
     public let flags: [String]
     /// The HR roster the example is scanned with, if any (XP-002, XP-003).
     public let roster: Roster?
+    /// The access review the example is scanned with, if any (CERT-001).
+    public let certification: Certification?
     public let file: String
     public let line: Int
 
     public init(
-        _ name: String, _ snapshot: ExampleSnapshot, policy: Policy = Policy(), roster: Roster? = nil, flags: [String] = [],
+        _ name: String, _ snapshot: ExampleSnapshot, policy: Policy = Policy(), roster: Roster? = nil, certification: Certification? = nil, flags: [String] = [],
         file: String = #filePath, line: Int = #line
     ) {
         self.name = name
         self.roster = roster
+        self.certification = certification
         self.snapshot = snapshot.snapshot
         self.policy = policy
         self.flags = flags

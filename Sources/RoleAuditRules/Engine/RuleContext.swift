@@ -31,11 +31,14 @@ public struct RuleContext: Sendable {
     public let roles: RoleResolver
     /// The HR roster (`--roster`), if one was given.
     public let roster: Roster?
+    /// The last access review (`--certification`), if one was given.
+    public let certification: Certification?
 
     public typealias PrincipalKey = PrincipalID
 
-    public init(snapshot: Snapshot, catalog: RoleCatalog, policy: Policy, now: Date, roster: Roster? = nil) {
+    public init(snapshot: Snapshot, catalog: RoleCatalog, policy: Policy, now: Date, roster: Roster? = nil, certification: Certification? = nil) {
         self.roster = roster
+        self.certification = certification
         self.snapshot = snapshot
         self.catalog = catalog
         self.policy = policy

@@ -19,6 +19,7 @@ public enum RuleEngine {
         HYG001NoEscalationResponder.self, HYG002OrphanGroup.self, HYG003UserWithoutRole.self,
         ESC001SelfElevation.self, ESC002EscalationInsideOrganization.self,
         XP001AccessLeftBehind.self, XP002LeaverStillHasAccess.self, XP003UnknownPerson.self,
+        CERT001RevokedInReviewStillPresent.self,
     ]
 
     public static var descriptions: [RuleDescription] { builtIn.map { $0.description } }
@@ -29,13 +30,18 @@ public enum RuleEngine {
 
     /// The rules' findings on a snapshot, judged by the gate: what the report writers read.
     /// `roster`: the HR roster (`--roster`); without it XP-002 and XP-003 have nothing to read.
-    public static func scan(snapshot: Snapshot, catalog: RoleCatalog, policy: Policy, now: Date, roster: Roster? = nil) -> ScanResult {
-        Gate.judge(run(snapshot: snapshot, catalog: catalog, policy: policy, now: now, roster: roster))
+    /// `certification`: the last access review (`--certification`), for CERT-001.
+    public static func scan(
+        snapshot: Snapshot, catalog: RoleCatalog, policy: Policy, now: Date, roster: Roster? = nil, certification: Certification? = nil
+    ) -> ScanResult {
+        Gate.judge(run(snapshot: snapshot, catalog: catalog, policy: policy, now: now, roster: roster, certification: certification))
     }
 
     /// Every enabled rule on one context: one finding per fingerprint, as the rules rated them.
-    public static func run(snapshot: Snapshot, catalog: RoleCatalog, policy: Policy, now: Date, roster: Roster? = nil) -> RuleRun {
-        let context = RuleContext(snapshot: snapshot, catalog: catalog, policy: policy, now: now, roster: roster)
+    public static func run(
+        snapshot: Snapshot, catalog: RoleCatalog, policy: Policy, now: Date, roster: Roster? = nil, certification: Certification? = nil
+    ) -> RuleRun {
+        let context = RuleContext(snapshot: snapshot, catalog: catalog, policy: policy, now: now, roster: roster, certification: certification)
         let enabled = builtIn.filter { policy.isEnabled($0.description.id) }
         let disabled = builtIn.map { $0.description.id }.filter { !policy.isEnabled($0) }
         // Rules are independent reads of one context, so they run on every core.
