@@ -73,6 +73,8 @@ public struct AccessGraph: Sendable {
     public let placeOf: [Int32]
     /// Huntress organization id to its account.
     public let accountOfOrganization: [String: String]
+    /// The account, organization and tenant records by place: names and customers are read here.
+    public let placeRecords: PlaceRecords
     private let roleIDs: [RoleResolver.Key: Int32]
 
     public init(snapshot: Snapshot, catalog: RoleCatalog, policy: Policy) {
@@ -97,6 +99,7 @@ public struct AccessGraph: Sendable {
             if let a = o.accountID { accounts[o.id] = a }
         }
         accountOfOrganization = accounts
+        placeRecords = PlaceRecords(snapshot: snapshot, policy: policy)
         self.grants = grants
         let people = snapshot.principals
         let peopleSorted = people.indices.dropFirst().allSatisfy { !((people[$0].platform, people[$0].key) < (people[$0 - 1].platform, people[$0 - 1].key)) }

@@ -34,11 +34,11 @@ public struct ISO006DanglingReference: Rule {
     public func evaluate(_ c: RuleContext) -> [Finding] {
         c.snapshot.coverage.compactMap { issue in
             guard Self.kinds.contains(issue.kind), let platform = issue.platform else { return nil }
-            let source = issue.record?.description ?? issue.file ?? "input"
             return Finding(
                 rule: Self.description, platform: platform, account: platform == .huntress ? issue.scope : nil,
                 tenant: platform == .cortexXDR ? issue.scope : nil, principal: issue.principal, role: issue.reference ?? issue.detail,
-                message: issue.detail, evidence: [.note("\(source): \(issue.detail)")])
+                message: issue.detail,
+                evidence: [issue.record != nil ? .record(issue.record, issue.detail) : .note("\(issue.file ?? "input"): \(issue.detail)")])
         }
     }
 }
