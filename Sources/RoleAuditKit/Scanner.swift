@@ -176,7 +176,6 @@ public enum Scanner {
                 groups.append(Group(first: f, principals: f.principal.map { [$0] } ?? [], count: 1))
             }
         }
-        let titles = Dictionary(RuleEngine.descriptions.map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
         if !groups.isEmpty {
             out += "Top findings:\n"
             for g in groups.prefix(8) {
@@ -185,9 +184,11 @@ public enum Scanner {
                 if g.count == 1 {
                     out += "\(f.message)\n"
                 } else {
-                    let named = g.principals.prefix(3).joined(separator: ", ")
-                    let more = g.principals.count > 3 ? " and \(g.principals.count - 3) more" : ""
-                    out += "\(g.count) findings (\(titles[f.ruleID] ?? f.ruleID))\(g.principals.isEmpty ? "" : ": \(named)\(more)")\n"
+                    // The first finding's own words, then who else the rule found there.
+                    let others = g.principals.dropFirst()
+                    let named = others.prefix(3).joined(separator: ", ")
+                    let more = others.count > 3 ? " and \(others.count - 3) more" : ""
+                    out += "\(f.message) [\(g.count) \(f.ruleID) findings here\(others.isEmpty ? "" : "; also \(named)\(more)")]\n"
                 }
             }
             if groups.count > 8 { out += "  ... and \(groups.count - 8) more rule and scope group(s): see the reports\n" }

@@ -51,4 +51,13 @@ struct DecidingEvidenceTests {
         let first = try #require(try finding("HYG-003", s).evidence.first)
         #expect(first.source == record(of: "gone@corp.example", in: s))
     }
+
+    /// Issue 14 E: containment and billing are write; Live Terminal and scripts stay privileged.
+    @Test func containmentAndBillingAreNotPrivileged() {
+        #expect(catalog.tier(of: "endpoint.isolate") == .write)
+        #expect(catalog.tier(of: "response.actions") == .write)
+        #expect(catalog.tier(of: "billing.manage") == .write)
+        #expect(catalog.tier(of: "response.live_terminal") == .privileged)
+        #expect(catalog.tier(of: "response.scripts") == .privileged)
+    }
 }
