@@ -49,7 +49,7 @@ struct RuleStateTests {
         let s = try #require(r.state(of: "LP-002"))
         #expect(s.kind == .passed)
         let reason = try #require(s.reason)
-        #expect(reason.contains("acme") && reason.contains("Huntress account 52001"), "\(reason)")
+        #expect(reason.contains("acme") && reason.contains("Huntress account MSP 52001 (52001)"), "\(reason)")
     }
 
     @Test func aCortexTenantWithoutAnyLastLoginIsNotCountedAsEvaluated() throws {

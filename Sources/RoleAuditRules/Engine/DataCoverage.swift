@@ -60,14 +60,18 @@ public struct DataCoverage: Sendable {
         var withLogin: Set<String> = [], withoutLogin: Set<String> = []
         for i in graph.grants.indices where graph.grants[i].platform == .cortexXDR {
             let tenant = graph.grants[i].target
-            if graph.record(ofGrant: i).map({ $0.lastLogin != .unknown }) ?? false { withLogin.insert(tenant) }
+            if graph.record(ofGrant: i).map({ $0.lastLogin != .unknown }) ?? false {
+                withLogin.insert(graph.label(ofPlace: PlaceID(platform: .cortexXDR, id: tenant)))
+            }
         }
-        for i in graph.grants.indices where graph.grants[i].platform == .cortexXDR && !withLogin.contains(graph.grants[i].target) {
-            withoutLogin.insert("Cortex XDR tenant \(graph.grants[i].target)")
+        for i in graph.grants.indices where graph.grants[i].platform == .cortexXDR {
+            let tenant = graph.label(ofPlace: PlaceID(platform: .cortexXDR, id: graph.grants[i].target))
+            if !withLogin.contains(tenant) { withoutLogin.insert("Cortex XDR tenant \(tenant)") }
         }
         let huntressAccounts = Set(snapshot.coverage.filter { $0.kind == .dataNotExported && $0.platform == .huntress }.compactMap(\.scope))
             .union(snapshot.accounts.filter { $0.platform == .huntress }.map(\.id))
-        for a in huntressAccounts { withoutLogin.insert("Huntress account \(a)") }
+        // Named as every report names a place: `Huntress account Northwind Managed Services (41207)`.
+        for a in huntressAccounts { withoutLogin.insert("Huntress account \(graph.label(ofPlace: PlaceID(platform: .huntress, id: a)))") }
         if huntressAccounts.isEmpty && platforms.contains(.huntress) { withoutLogin.insert("Huntress") }
 
         var reach: [String: Reach] = [:]
