@@ -170,7 +170,8 @@ public enum Scanner {
             let key = "\(f.ruleID)\u{1F}\(f.platform.rawValue)\u{1F}\(f.scope)"
             if let i = index[key] {
                 groups[i].count += 1
-                if let p = f.principal { groups[i].principals.append(p) }
+                // Who else, and the role when it differs from the first finding's.
+                if let p = f.principal { groups[i].principals.append(f.role.map { $0 == groups[i].first.role ? p : "\(p) (\($0))" } ?? p) }
             } else {
                 index[key] = groups.count
                 groups.append(Group(first: f, principals: f.principal.map { [$0] } ?? [], count: 1))
