@@ -152,7 +152,7 @@ public enum JSONReportWriter: ReportWriter {
             j.field("enabled", enabled.contains(d.id))
             j.field("id", d.id)
             let state = r.state(of: d.id)
-            if let reason = state?.reason { j.field("reason", reason) }
+            j.field("reason", state?.reason)
             j.field("severity", r.policy.severity(of: d.id, default: d.defaultSeverity).rawValue)
             j.field("state", (state?.kind ?? .passed).rawValue)
             j.field("title", d.title)
