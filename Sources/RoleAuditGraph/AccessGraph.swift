@@ -77,6 +77,8 @@ public struct AccessGraph: Sendable {
     public let customers: CustomerMap
     /// Who is who across the consoles (the policy's identities and service accounts).
     public let people: People
+    /// The account, organization and tenant records by place: names and customers are read here.
+    public let placeRecords: PlaceRecords
     private let roleIDs: [RoleResolver.Key: Int32]
 
     public init(snapshot: Snapshot, catalog: RoleCatalog, policy: Policy) {
@@ -103,6 +105,7 @@ public struct AccessGraph: Sendable {
         }
         accountOfOrganization = accounts
         customers = CustomerMap(snapshot: snapshot, policy: policy, accountOfOrganization: accounts, grants: grants)
+        placeRecords = PlaceRecords(snapshot: snapshot, policy: policy)
         self.grants = grants
         let listed = snapshot.principals
         let listedSorted = listed.indices.dropFirst().allSatisfy { !((listed[$0].platform, listed[$0].key) < (listed[$0 - 1].platform, listed[$0 - 1].key)) }

@@ -144,6 +144,10 @@ public struct Inspection: Sendable {
             public var role: String
             public var level: String
             public var target: String
+            /// The organization's, tenant's or account's name, where an export gives one.
+            public var targetName: String?
+            /// A Cortex grant's SBAC scope by its areas' tag and group names (`endpoints: Birchwood HQ`).
+            public var scope: String?
             public var path: String
             public var source: String
             public var seed: String
@@ -173,6 +177,8 @@ public struct Inspection: Sendable {
             func via(_ g: Grant, role: String, statement: CapabilityGrant?) -> PrincipalAccess.Via {
                 PrincipalAccess.Via(
                     role: role, level: g.level.rawValue, target: g.target,
+                    targetName: graph.name(ofPlace: PlaceID(platform: g.platform, id: g.target)),
+                    scope: g.scope.flatMap(Inspection.scopeText),
                     path: Inspection.describe(g.path), source: g.provenance.description,
                     seed: statement?.citations.map(\.description).joined(separator: ", ") ?? "",
                     limit: statement?.limit, ambiguous: statement?.isAmbiguous ?? false)
@@ -193,6 +199,14 @@ public struct Inspection: Sendable {
                 platform: p.platform, principal: p.key, name: p.name, userType: p.userType, lastLogin: lastLogin,
                 capabilities: capabilities, undocumentedRoles: access.undocumented.map { via($0, role: $0.role, statement: nil) })
         }
+    }
+
+    /// `assets: Birchwood servers; endpoints: Birchwood HQ`: a scope by its areas' names; nil when empty.
+    static func scopeText(_ s: RoleAuditModel.Scope) -> String? {
+        s.isEmpty ? nil : s.areas.keys.sorted().compactMap { area in
+            let names = s.areas[area] ?? []
+            return names.isEmpty ? nil : "\(area): \(names.joined(separator: ", "))"
+        }.joined(separator: "; ")
     }
 
     /// `direct`, or `group A > B` from the group the principal is in to the one giving the role.
@@ -286,17 +300,22 @@ public struct Inspection: Sendable {
                 for v in c.via {
                     rows.append([
                         a.platform.rawValue, a.principal, c.capability, c.tier, v.limit == nil ? "allowed" : "limited: \(v.limit ?? "")",
-                        v.role, "\(v.level) \(v.target)", v.path, v.source, v.seed + (v.ambiguous ? " (ambiguous)" : ""),
+                        v.role, Self.over(v), v.scope ?? "", v.path, v.source, v.seed + (v.ambiguous ? " (ambiguous)" : ""),
                     ])
                 }
             }
             for v in a.undocumentedRoles {
-                rows.append([a.platform.rawValue, a.principal, "?", "", "", v.role, "\(v.level) \(v.target)", v.path, v.source, "not in the catalog"])
+                rows.append([a.platform.rawValue, a.principal, "?", "", "", v.role, Self.over(v), v.scope ?? "", v.path, v.source, "not in the catalog"])
             }
         }
         return Tabular(
-            columns: ["platform", "principal", "capability", "tier", "grant", "role", "over", "via", "source", "seed"], rows: rows,
+            columns: ["platform", "principal", "capability", "tier", "grant", "role", "over", "scope", "via", "source", "seed"], rows: rows,
             tableHidden: ["platform", "principal"])
+    }
+
+    /// `organization Acme Health (7002)`, or `tenant acme-prod` when no export names it.
+    static func over(_ v: PrincipalAccess.Via) -> String {
+        "\(v.level) " + (v.targetName.map { "\($0) (\(v.target))" } ?? v.target)
     }
 
     private func renderAccess(_ list: [PrincipalAccess]) -> String {

@@ -200,14 +200,25 @@ public enum Scanner {
         // One pass over the findings, copying none but the few shown.
         var waived = 0, baselined = 0, openCount = 0
         var bySeverity: [Severity: Int] = [:]
-        var top: [Finding] = []
+        // Top findings grouped by rule and scope, most severe first: one line for the ten people a
+        // rule found in one tenant, rather than ten lines that say the same thing.
+        struct Group { let first: Finding; var principals: [String]; var count: Int }
+        var groups: [Group] = [], index: [String: Int] = [:]
         for f in r.findings {
             if f.status == .waived { waived += 1 }
             if f.status == .baselined { baselined += 1 }
             guard f.isOpen else { continue }
             openCount += 1
             bySeverity[f.severity, default: 0] += 1
-            if top.count < 8 { top.append(f) }
+            let key = "\(f.ruleID)\u{1F}\(f.platform.rawValue)\u{1F}\(f.scope)"
+            if let i = index[key] {
+                groups[i].count += 1
+                // Who else, and the role when it differs from the first finding's.
+                if let p = f.principal { groups[i].principals.append(f.role.map { $0 == groups[i].first.role ? p : "\(p) (\($0))" } ?? p) }
+            } else {
+                index[key] = groups.count
+                groups.append(Group(first: f, principals: f.principal.map { [$0] } ?? [], count: 1))
+            }
         }
         // A snapshot file's source names no platform: what it holds does.
         let s = r.snapshot
@@ -222,17 +233,33 @@ public enum Scanner {
         out += "\(tenants) Cortex tenant(s), \(r.snapshot.principals.count) principals, \(r.snapshot.grants.count) grants\n"
         out += "\(r.findings.count) findings (\(openCount) open, \(waived) waived\(baselined > 0 ? ", \(baselined) baselined" as TerminalText : "")): "
         out += "\(Severity.allCases.reversed().map { s in "\(bySeverity[s] ?? 0) \(s.rawValue)" }.joined(separator: ", "))\n"
-        if !top.isEmpty {
+        if !groups.isEmpty {
             out += "Top findings:\n"
-            for f in top {
-                out += "  \(f.severity.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)) \(f.ruleID.padding(toLength: 8, withPad: " ", startingAt: 0)) \(f.message)\n"
+            for g in groups.prefix(8) {
+                let f = g.first
+                out += "  \(f.severity.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)) \(f.ruleID.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.scopeLabel(of: f)): "
+                if g.count == 1 {
+                    out += "\(f.message)\n"
+                } else {
+                    // The first finding's own words, then who else the rule found there.
+                    let others = g.principals.dropFirst()
+                    let named = others.prefix(3).joined(separator: ", ")
+                    let more = others.count > 3 ? " and \(others.count - 3) more" : ""
+                    out += "\(f.message) [\(g.count) \(f.ruleID) findings here\(others.isEmpty ? "" : "; also \(named)\(more)")]\n"
+                }
             }
+            if groups.count > 8 { out += "  ... and \(groups.count - 8) more rule and scope group(s): see the reports\n" }
         }
         let expired = r.waivers.filter { $0.state == .expired }.map(\.id)
         let unused = r.waivers.filter { $0.state == .unused }.map(\.id)
         if !expired.isEmpty { out += "Expired waivers (no longer applied): \(expired.joined(separator: ", "))\n" }
         if !unused.isEmpty { out += "Unused waivers (match nothing): \(unused.joined(separator: ", "))\n" }
         for l in r.limitations { out += "Note: \(l)\n" }
+        // Rules that saw none of the data they need, grouped by why: their silence is no pass.
+        let unevaluated = Dictionary(grouping: r.ruleStates.filter { $0.kind == .notEvaluated }, by: { $0.reason ?? "" })
+        for (reason, states) in unevaluated.sorted(by: { $0.key < $1.key }) {
+            out += "Not evaluated: \(states.map(\.rule).joined(separator: ", ")) (\(reason))\n"
+        }
         if let b = r.baseline, r.changes == nil {
             let stale: TerminalText = b.stale.isEmpty ? ""
                 : "; \(b.stale.count) stale (match nothing now): \(b.stale.prefix(5).map(\.fingerprint).joined(separator: ", "))\(b.stale.count > 5 ? ", ..." as TerminalText : "")"

@@ -79,10 +79,11 @@ struct FidelityTests {
         let backward = try findings(members.reversed())
         #expect(forward.map { $0["principal"] as? String } == ["gone@c2.example"])
         #expect(forward.map { $0["fingerprint"] as? String } == backward.map { $0["fingerprint"] as? String })
-        let evidence = (forward.first?["evidence"] as? [[String: Any]])?.first
-        let source = evidence?["detail"] as? String ?? ""
-        #expect(source.contains("memberships.json:") && source.contains("(memberships[2])"), "\(source)")
-        #expect((backward.first?["evidence"] as? [[String: Any]])?.first?["detail"] as? String != source)
+        // The evidence cites the membership record that names the missing organization.
+        func source(_ f: [String: Any]?) -> [String: Any] { ((f?["evidence"] as? [[String: Any]])?.first?["source"] as? [String: Any]) ?? [:] }
+        let cited = source(forward.first)
+        #expect((cited["file"] as? String)?.hasSuffix("memberships.json") == true && cited["record"] as? String == "memberships[2]", "\(cited)")
+        #expect(source(backward.first)["record"] as? String != cited["record"] as? String)
     }
 
     /// Every JSON list of the samples reversed (and the CSV rows too): every record moves, every

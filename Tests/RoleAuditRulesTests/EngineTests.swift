@@ -64,7 +64,7 @@ struct EngineTests {
             let findings = RuleEngine.scan(snapshot: example.snapshot, catalog: catalog, policy: example.policy, now: ExampleSnapshot.now, roster: example.roster, certification: example.certification)
                 .findings.filter { $0.ruleID == rule }
             for f in findings where f.principal != nil {
-                let cited = f.evidence.contains { $0.grant != nil || $0.detail.hasPrefix("example") }
+                let cited = f.evidence.contains { $0.source != nil || $0.detail.hasPrefix("example") }
                 #expect(cited, "\(rule): a finding about \(f.principal ?? "") cites no record")
             }
             let people = Set(example.snapshot.principals.map(\.key))

@@ -7,11 +7,13 @@ import RoleAuditRules
 /// that Excel opens it as UTF-8, columns as documented in the README, written through `CSVTable`.
 public enum CSVReportWriter: ReportWriter {
     public static let findingsColumns = [
-        "severity", "rule_id", "title", "category", "status", "platform", "account", "organization", "tenant", "principal",
+        "severity", "rule_id", "title", "category", "status", "platform", "account", "account_name", "organization", "tenant",
+        "organization_name", "customer", "principal",
         "role", "message", "evidence_count", "evidence", "assumptions", "waiver", "fingerprint", "first_seen",
     ]
     public static let entitlementColumns = [
-        "platform", "account", "organization", "tenant", "principal", "name", "kind", "user_status", "last_login", "role",
+        "scan_date", "platform", "account", "account_name", "organization", "tenant", "organization_name", "customer",
+        "principal", "name", "kind", "user_status", "last_login", "role",
         "role_status", "level", "via", "endpoint_scope", "risk_tier", "capabilities", "source_file", "source_record",
         "source_line", "open_findings", "decision", "reviewer", "comment", "person",
     ]
@@ -43,8 +45,11 @@ public enum CSVReportWriter: ReportWriter {
             t.text(f.status.rawValue)
             t.text(f.platform.rawValue)
             t.text(f.account)
+            t.text(r.accountName(of: f))
             t.text(f.organization)
             t.text(f.tenant)
+            t.text(r.placeName(of: f))
+            t.text(r.customer(of: f))
             t.text(f.principal)
             t.text(f.role)
             t.text(f.message)
@@ -65,6 +70,8 @@ public enum CSVReportWriter: ReportWriter {
             if let p = f.principal { open[Who(platform: f.platform, principal: p), default: []].insert(f.ruleID) }
         }
         let time = TimeText()
+        // The worksheet is signed for one scan: each row says which, so copied rows keep it.
+        let scanDate = time(r.now)
         // Grants come grouped by principal: their open findings are looked up once per run.
         var rules = ""
         var person: String?
@@ -75,10 +82,14 @@ public enum CSVReportWriter: ReportWriter {
                 rules = (open[Who(platform: g.platform, principal: g.principal)] ?? []).sorted().joined(separator: " ")
                 person = all.person(of: i)
             }
+            t.text(scanDate)
             t.text(g.platform.rawValue)
             t.text(e.account)
+            t.text(e.account.flatMap { r.graph.name(ofAccount: $0) })
             t.text(e.organization)
             t.text(e.tenant)
+            t.text(e.place.flatMap { r.graph.name(ofPlace: $0) })
+            t.text(e.place.flatMap { r.graph.customer(ofPlace: $0) })
             t.text(g.principal)
             t.text(e.principal?.name)
             t.text(e.principal?.kind.rawValue)
@@ -90,7 +101,7 @@ public enum CSVReportWriter: ReportWriter {
             t.text(e.via)
             t.text(g.scope.map(scopeText))
             t.text(e.tier?.rawValue)
-            t.text(e.capabilityList)
+            t.text(e.capabilityTiers)
             t.text(g.provenance.file)
             t.text(g.provenance.record)
             t.number(g.provenance.line)
@@ -99,6 +110,27 @@ public enum CSVReportWriter: ReportWriter {
             t.text(nil)
             t.text(nil)
             t.text(person)
+            t.endRow()
+        }
+        // Principals with no role: one row each, the role empty, so the review sees them too.
+        for p in all.roleless {
+            t.text(scanDate)
+            t.text(p.platform.rawValue)
+            for _ in 0..<6 { t.text(nil) }  // account, its name, organization, tenant, their name, customer
+            t.text(p.key)
+            t.text(p.name)
+            t.text(p.kind.rawValue)
+            t.text(p.status)
+            t.text(p.lastLogin.label(time))
+            for _ in 0..<7 { t.text(nil) }  // role, role_status, level, via, endpoint_scope, risk_tier, capabilities
+            t.text(p.source?.file)
+            t.text(p.source?.record)
+            t.number(p.source?.line)
+            t.text((open[Who(platform: p.platform, principal: p.key)] ?? []).sorted().joined(separator: " "))
+            t.text(nil)
+            t.text(nil)
+            t.text(nil)
+            t.text(r.graph.people.person(of: PrincipalID(platform: p.platform, key: p.key), record: p))
             t.endRow()
         }
     }

@@ -94,9 +94,9 @@ public enum HTMLReportWriter: ReportWriter {
         String(id.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) && $0.isASCII ? Character($0) : "-" })
     }
 
-    /// `Huntress organization 88101`; `Cortex XDR, platform-wide` for a finding with no scope.
-    static func location(of f: Finding) -> String {
-        f.organization == nil && f.account == nil && f.tenant == nil ? "\(f.platform.displayName), platform-wide" : "\(f.platform.displayName) \(f.scope)"
+    /// `Huntress organization Acme Health (88101)`; `Cortex XDR, platform-wide` for a finding with no scope.
+    static func location(of f: Finding, in r: ScanResult) -> String {
+        f.organization == nil && f.account == nil && f.tenant == nil ? "\(f.platform.displayName), platform-wide" : "\(f.platform.displayName) \(r.scopeLabel(of: f))"
     }
 
     /// A `<tr>`'s class for a risk tier, or nothing.

@@ -75,15 +75,17 @@ public enum JSONReportWriter: ReportWriter {
         j.array("findings", r.findings) { f in
             j.beginObject()
             j.field("account", f.account)
+            j.field("account_name", r.accountName(of: f))
             j.strings("assumptions", f.assumptions)
             j.field("category", f.category.rawValue)
+            j.field("customer", r.customer(of: f))
             j.array("evidence", f.evidence) { e in
                 j.beginObject()
                 j.field("detail", e.detail)
                 j.field("level", e.grant?.level.rawValue)
                 j.field("role", e.grant?.role)
                 j.key("source")
-                if let g = e.grant { provenance(g.provenance, j) } else { j.string(nil) }
+                if let p = e.source { provenance(p, j) } else { j.string(nil) }
                 j.field("target", e.grant?.target)
                 j.field("via", e.grant.map { via($0.path) })
                 j.endObject()
@@ -92,6 +94,7 @@ public enum JSONReportWriter: ReportWriter {
             j.field("first_seen", time(f.firstSeen))
             j.field("message", f.message)
             j.field("organization", f.organization)
+            j.field("organization_name", r.placeName(of: f))
             j.field("platform", f.platform.rawValue)
             j.field("principal", f.principal)
             j.field("role", f.role)
@@ -148,7 +151,10 @@ public enum JSONReportWriter: ReportWriter {
             j.field("category", d.category.rawValue)
             j.field("enabled", enabled.contains(d.id))
             j.field("id", d.id)
+            let state = r.state(of: d.id)
+            j.field("reason", state?.reason)
             j.field("severity", r.policy.severity(of: d.id, default: d.defaultSeverity).rawValue)
+            j.field("state", (state?.kind ?? .passed).rawValue)
             j.field("title", d.title)
             j.endObject()
         }

@@ -35,6 +35,9 @@ public enum JUnitReportWriter: ReportWriter {
             let findings = (byRule[suite.id] ?? []).lazy.map { r.findings[$0] }
             let classname = "roleaudit.\(suite.category).\(suite.id)"
             let disabled = suite.d.map { !enabled.contains($0.id) } ?? false
+            // A rule that saw none of the data it needs is a skipped case, never a passing one.
+            let state = r.state(of: suite.id)
+            let unevaluated = !disabled && findings.isEmpty && state?.kind == .notEvaluated
             // The suite's counts come first in the document: count, then write.
             let suppressed = findings.count { !$0.isOpen }
             let tests = findings.count + (disabled || findings.isEmpty ? 1 : 0)
@@ -47,7 +50,7 @@ public enum JUnitReportWriter: ReportWriter {
             x.markup("\" failures=\"")
             x.number(findings.count - suppressed)
             x.markup("\" errors=\"0\" skipped=\"")
-            x.number(suppressed + (disabled ? 1 : 0))
+            x.number(suppressed + (disabled || unevaluated ? 1 : 0))
             x.markup("\" time=\"0.000\" timestamp=\"")
             x.attribute(timestamp)
             x.markup("\" hostname=\"roleaudit\">\n    <properties>\n")
@@ -67,8 +70,16 @@ public enum JUnitReportWriter: ReportWriter {
             x.markup("    </properties>\n")
             if let d = suite.d, disabled {
                 testcase(x, classname, "\(d.id) \(d.title)") { x.markup("<skipped message=\"disabled in the policy\"/>") }
+            } else if let state, unevaluated {
+                testcase(x, classname, "\(suite.id) \(suite.title): not evaluated") {
+                    x.markup("<skipped message=\"")
+                    x.attribute(Text.oneLine(state.label))
+                    x.markup("\"/>")
+                }
             } else if findings.isEmpty {
-                testcase(x, classname, "\(suite.id) \(suite.title): no finding", nil)
+                // Evaluated on part of the data only: the case's name says where it was not.
+                let partial = state?.reason.map { " (\($0))" } ?? ""
+                testcase(x, classname, Text.oneLine("\(suite.id) \(suite.title): no finding\(partial)", limit: 600), nil)
             }
             var names: Set<String> = []
             for f in findings {

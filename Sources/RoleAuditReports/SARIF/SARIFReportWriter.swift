@@ -64,15 +64,28 @@ public enum SARIFReportWriter: ReportWriter {
         j.beginObject()
         j.field("endTimeUtc", context.generatedAt.iso8601)
         j.field("executionSuccessful", true)
-        var notifications = r.snapshot.coverage.map { ($0.makesInputIncomplete ? "error" : "warning", $0.detail) } + r.limitations.map { ("note", $0) }
+        var notifications: [(level: String, text: String, rule: String?)] =
+            r.snapshot.coverage.map { ($0.makesInputIncomplete ? "error" : "warning", $0.detail, nil) } + r.limitations.map { ("note", $0, nil) }
+        // Rules the data did not let run (or run only in part): a dashboard that sees no result
+        // for them must not read it as a pass.
+        notifications += r.ruleStates.compactMap { s in
+            guard let reason = s.reason, s.kind != .disabled else { return nil }
+            return (s.kind == .notEvaluated ? "warning" : "note", "\(s.rule) \(s.kind == .notEvaluated ? "not evaluated" : "evaluated in part"): \(reason)", s.rule)
+        }
         if r.findings.count > maxResults {
             notifications.append((
                 "warning",
                 "\(r.findings.count - maxResults) of \(r.findings.count) findings are not in this log: code-scanning services accept at most "
-                    + "\(maxResults) results per run, and the most severe are kept; findings.json lists every finding"))
+                    + "\(maxResults) results per run, and the most severe are kept; findings.json lists every finding", nil))
         }
-        j.array("toolExecutionNotifications", notifications) { level, text in
+        j.array("toolExecutionNotifications", notifications) { level, text, rule in
             j.beginObject()
+            if let rule, let index = ruleIndex[rule] {
+                j.object("associatedRule") {
+                    j.field("id", rule)
+                    j.field("index", index)
+                }
+            }
             j.field("level", level)
             j.object("message") { j.field("text", plain(text)) }
             j.endObject()
@@ -157,22 +170,23 @@ public enum SARIFReportWriter: ReportWriter {
         if let state { j.field("baselineState", state) }
         j.field("kind", "fail")
         j.field("level", level(f.severity))
-        // Each grant's file and line, once each; a finding without grants (a coverage note) has none.
+        // Each record's file and line, once each: the grants' and the records that hold a deciding
+        // value (a user's last login); a finding with neither (a coverage note) has none.
         struct Place: Hashable { let file: String, line: Int?, record: String }
         var seen: Set<Place> = []
-        let located = f.evidence.compactMap { e -> (Grant, String)? in
-            guard let g = e.grant, seen.insert(Place(file: g.provenance.file, line: g.provenance.line, record: g.provenance.record)).inserted else { return nil }
-            return (g, e.detail)
+        let located = f.evidence.compactMap { e -> (Provenance, String)? in
+            guard let p = e.source, seen.insert(Place(file: p.file, line: p.line, record: p.record)).inserted else { return nil }
+            return (p, e.detail)
         }
-        j.array("locations", Array(located.prefix(maxLocations))) { g, detail in
+        j.array("locations", Array(located.prefix(maxLocations))) { p, detail in
             j.beginObject()
-            j.object("message") { j.field("text", plain("\(g.provenance.record): \(detail)")) }
+            j.object("message") { j.field("text", plain("\(p.record): \(detail)")) }
             j.object("physicalLocation") {
                 j.object("artifactLocation") {
-                    if let index = artifactIndex[g.provenance.file] { j.field("index", index) }
-                    j.field("uri", uri(g.provenance.file))
+                    if let index = artifactIndex[p.file] { j.field("index", index) }
+                    j.field("uri", uri(p.file))
                 }
-                if let line = g.provenance.line, line >= 1 { j.object("region") { j.field("startLine", line) } }
+                if let line = p.line, line >= 1 { j.object("region") { j.field("startLine", line) } }
             }
             j.endObject()
         }

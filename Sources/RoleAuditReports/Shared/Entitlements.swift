@@ -14,8 +14,12 @@ struct Entitlement: Sendable {
     /// What the role gives (the catalog's, or the policy's permission_map for a custom role), as
     /// capability ids, space-separated.
     let capabilityList: String
+    /// The same, counted by tier (`privileged 3, write 5, read 12`): the worksheet's bounded cell.
+    let capabilityTiers: String
     let tier: RiskTier?
     let account: String?
+    /// The organization's or tenant's name, as the graph's place records give it.
+    let placeName: String?
 
     var organization: String? { grant.platform == .huntress && grant.level == .organization ? grant.target : nil }
     var tenant: String? { grant.platform == .cortexXDR ? grant.target : nil }
@@ -26,11 +30,13 @@ struct Entitlement: Sendable {
     var roleStatus: String { documented != nil ? "documented" : capabilitiesKnown ? "custom" : "unknown" }
     let capabilitiesKnown: Bool
 
+    /// `organization Acme Health (7002)`, `tenant acme-prod`: the id, named where an export names it.
     var scopeLabel: String {
+        let place = placeName.map { "\($0) (\(grant.target))" } ?? grant.target
         switch (grant.platform, grant.level) {
-        case (.huntress, .account): "account \(grant.target)"
-        case (.huntress, _): "organization \(grant.target)"
-        default: "tenant \(grant.target)"
+        case (.huntress, .account): return "account \(place)"
+        case (.huntress, _): return "organization \(place)"
+        default: return "tenant \(place)"
         }
     }
 }
@@ -42,6 +48,11 @@ struct Entitlements: Sendable {
     private let graph: AccessGraph
     /// Per role id: the capability ids, space-separated, as the reports print them.
     private let capabilityLists: [String]
+    /// Per role id: the capabilities counted by tier, most severe first.
+    private let capabilityTiers: [String]
+    /// Principals the exports list with no role and no group that gives one: the worksheet lists
+    /// them too (with an empty role), since a review must see every account, in the graph's order.
+    let roleless: [Principal]
 
     var grants: [Grant] { graph.grants }
     var count: Int { graph.grants.count }
@@ -49,6 +60,16 @@ struct Entitlements: Sendable {
     init(_ r: ScanResult) {
         graph = r.graph
         capabilityLists = r.graph.roles.map { $0.sortedCapabilities.map(\.rawValue).joined(separator: " ") }
+        let catalog = r.catalog
+        capabilityTiers = r.graph.roles.map { role in
+            var counts: [RiskTier: Int] = [:]
+            for c in role.sortedCapabilities { if let t = catalog.tier(of: c) { counts[t, default: 0] += 1 } }
+            return RiskTier.allCases.reversed().compactMap { t in counts[t].map { "\(t.rawValue) \($0)" } }.joined(separator: ", ")
+        }
+        let graph = r.graph
+        var held = [Bool](repeating: false, count: graph.records.count)
+        for i in graph.recordOf where i >= 0 { held[Int(i)] = true }
+        roleless = graph.records.indices.filter { !held[$0] }.map { graph.records[$0] }
     }
 
     subscript(i: Int) -> Entitlement {
@@ -56,8 +77,9 @@ struct Entitlements: Sendable {
         let role = graph.role(ofGrant: i)
         return Entitlement(
             grant: g, principal: graph.record(ofGrant: i), documented: role.documented,
-            capabilityList: capabilityLists[Int(graph.roleOf[i])], tier: role.tier,
-            account: g.platform == .huntress ? graph.account(of: g) : nil, capabilitiesKnown: role.isKnown)
+            capabilityList: capabilityLists[Int(graph.roleOf[i])], capabilityTiers: capabilityTiers[Int(graph.roleOf[i])], tier: role.tier,
+            account: g.platform == .huntress ? graph.account(of: g) : nil,
+            placeName: graph.name(ofPlace: PlaceID(platform: g.platform, id: g.target)), capabilitiesKnown: role.isKnown)
     }
 
     /// Whether grant `i` is its principal's first (grants come grouped by principal).
@@ -72,6 +94,12 @@ struct Entitlements: Sendable {
         let g = graph.grants[i]
         return graph.people.person(of: PrincipalID(platform: g.platform, key: g.principal), record: graph.record(ofGrant: i))
     }
+
+    /// The name an export gives a place.
+    func name(of place: PlaceID) -> String? { graph.name(ofPlace: place) }
+
+    /// The name of the place grant `i` points at (organization, tenant or account), if any export names it.
+    func placeName(of i: Int) -> String? { graph.name(ofPlace: PlaceID(platform: graph.grants[i].platform, id: graph.grants[i].target)) }
 
     /// The highest risk tier grant `i` carries.
     func tier(of i: Int) -> RiskTier? { graph.role(ofGrant: i).tier }
@@ -108,7 +136,7 @@ extension Finding.Evidence {
     /// One line of plain text: the detail and, for a grant, where the export says it
     /// (`holds Admin (exports/memberships.json:19 memberships[1])`).
     var withSource: String {
-        guard let g = grant else { return detail }
-        return "\(detail) (\(g.provenance.file)\(g.provenance.line.map { ":\($0)" } ?? "") \(g.provenance.record))"
+        guard let p = source else { return detail }
+        return "\(detail) (\(p.file)\(p.line.map { ":\($0)" } ?? "") \(p.record))"
     }
 }

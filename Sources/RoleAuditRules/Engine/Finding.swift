@@ -11,6 +11,12 @@ public struct Finding: Codable, Sendable, Hashable {
     public struct Evidence: Codable, Sendable, Hashable {
         public var grant: Grant?
         public var detail: String
+        /// For evidence that is no grant: the export record that holds the deciding value (the user
+        /// record with the last login or user type, the membership that names a missing organization).
+        public var record: Provenance? = nil
+
+        /// Where the export says it: the grant's record, or the one this evidence cites.
+        public var source: Provenance? { grant?.provenance ?? record }
     }
 
     public var ruleID: String
@@ -92,4 +98,6 @@ public struct Finding: Codable, Sendable, Hashable {
 extension Finding.Evidence {
     public static func grant(_ g: Grant, _ detail: String) -> Finding.Evidence { .init(grant: g, detail: detail) }
     public static func note(_ detail: String) -> Finding.Evidence { .init(grant: nil, detail: detail) }
+    /// A deciding value and the record that holds it (a note when the export names no record).
+    public static func record(_ record: Provenance?, _ detail: String) -> Finding.Evidence { .init(grant: nil, detail: detail, record: record) }
 }

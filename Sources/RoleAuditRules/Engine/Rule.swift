@@ -47,12 +47,16 @@ public struct RuleDescription: Sendable {
     public let remediation: String
     public let triggering: [RuleExample]
     public let nonTriggering: [RuleExample]
+    /// Data the rule cannot judge without: where the scan has none, the rule is "not evaluated",
+    /// never "passed".
+    public let needs: [DataNeed]
 
     public init(
         id: String, title: String, category: RuleCategory, defaultSeverity: Severity, rationale: String,
         seed: [SeedReference], frameworks: [String], remediation: String, triggering: [RuleExample],
-        nonTriggering: [RuleExample]
+        nonTriggering: [RuleExample], needs: [DataNeed] = []
     ) {
+        self.needs = needs
         self.id = id
         self.title = title
         self.category = category

@@ -23,6 +23,10 @@ public struct ScanResult: Sendable {
     public let now: Date
     /// Checks that could not run on some input, said once (Huntress has no last login).
     public let limitations: [String]
+    /// Each built-in rule's state in this scan (passed, failed, disabled, not evaluated), in id
+    /// order: what the data let the rule judge, with the findings as the gate judged them.
+    public let ruleStates: [RuleState]
+    let dataCoverage: DataCoverage
     /// With `--baseline` (or in a diff): what the baseline held and which entries are stale.
     public let baseline: BaselineReport?
     /// In a diff: how access changed between the two exports, and the findings it resolved.
@@ -32,7 +36,7 @@ public struct ScanResult: Sendable {
 
     init(
         snapshot: Snapshot, graph: AccessGraph, findings: [Finding], waivers: [WaiverReport], rules: [RuleDescription], disabledRules: [String],
-        catalogVersion: String, catalog: RoleCatalog, policy: Policy, now: Date, limitations: [String],
+        catalogVersion: String, catalog: RoleCatalog, policy: Policy, now: Date, limitations: [String], dataCoverage: DataCoverage,
         baseline: BaselineReport? = nil, changes: AccessChanges? = nil, history: HistoryReport? = nil
     ) {
         self.snapshot = snapshot
@@ -46,10 +50,15 @@ public struct ScanResult: Sendable {
         self.policy = policy
         self.now = now
         self.limitations = limitations
+        self.dataCoverage = dataCoverage
+        ruleStates = dataCoverage.states(of: RuleEngine.descriptions, findings: findings)
         self.baseline = baseline
         self.changes = changes
         self.history = history
     }
+
+    /// The state of a built-in rule; nil for the policy's own conflicts.
+    public func state(of rule: String) -> RuleState? { ruleStates.first { $0.rule == rule } }
 
     /// A later step of the gate: `self` with the findings it judged and what it adds.
     func next(
@@ -57,7 +66,7 @@ public struct ScanResult: Sendable {
     ) -> ScanResult {
         ScanResult(
             snapshot: snapshot, graph: graph, findings: findings, waivers: waivers, rules: rules, disabledRules: disabledRules,
-            catalogVersion: catalogVersion, catalog: catalog, policy: policy, now: now, limitations: limitations,
+            catalogVersion: catalogVersion, catalog: catalog, policy: policy, now: now, limitations: limitations, dataCoverage: dataCoverage,
             baseline: baseline ?? self.baseline, changes: changes ?? self.changes, history: history ?? self.history)
     }
 }

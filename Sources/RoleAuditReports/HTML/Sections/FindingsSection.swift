@@ -11,13 +11,16 @@ enum FindingsSection {
         func options(_ values: [String], _ label: (String) -> String = { $0 }) -> HTML {
             HTML(values.map { "<option value=\"\($0)\">\(label($0))</option>" })
         }
-        let scopes = Set(shown.map(\.scope)).sorted()
+        // The filter matches the id-based scope; its options read with the names.
+        var scopeLabels: [String: String] = [:]
+        for f in shown where scopeLabels[f.scope] == nil { scopeLabels[f.scope] = r.scopeLabel(of: f) }
+        let scopes = scopeLabels.keys.sorted { (scopeLabels[$0] ?? $0, $0) < (scopeLabels[$1] ?? $1, $1) }
         out.write("""
             <form id="filters" class="filters" hidden aria-label="Filter findings">
             <label>Severity<select name="severity"><option value="">all</option>\(options(Severity.allCases.reversed().map(\.rawValue)))</select></label>
             <label>Rule<select name="rule"><option value="">all</option>\(options(Set(shown.map(\.ruleID)).sorted()) { "\($0) \(titles[$0] ?? "")" })</select></label>
             <label>Platform<select name="platform"><option value="">all</option>\(options(Platform.allCases.map(\.rawValue)))</select></label>
-            <label>Organization or tenant<select name="scope"><option value="">all</option>\(options(scopes))</select></label>
+            <label>Organization or tenant<select name="scope"><option value="">all</option>\(options(scopes) { scopeLabels[$0] ?? $0 })</select></label>
             <label>Status<select name="status"><option value="">all</option>\(options(Set(shown.map(\.status.rawValue)).sorted()))</select></label>
             <label>Search<input type="search" name="q" placeholder="principal, role, message"></label>
             <button type="reset">Clear</button>
@@ -39,7 +42,7 @@ enum FindingsSection {
             let beyond: HTML = i >= printed ? " class=\"beyond-print\"" : .empty
             out.write("<tr\(beyond) data-severity=\"\(f.severity)\" data-rule=\"\(f.ruleID)\" data-platform=\"\(f.platform)\" data-scope=\"\(f.scope)\" data-status=\"\(f.status)\">")
             out.write("<td>\(HTMLReportWriter.sev(f.severity))</td><td><a href=\"#rule-\(HTMLReportWriter.anchor(f.ruleID))\">\(f.ruleID)</a></td><td>\(f.platform.displayName)</td>")
-            out.write("<td class=\"wrap\" dir=\"auto\">\(f.scope)</td><td class=\"wrap\" dir=\"auto\">\(f.principal)</td><td class=\"wrap\" dir=\"auto\">\(f.role)</td>")
+            out.write("<td class=\"wrap\" dir=\"auto\">\(r.scopeLabel(of: f))</td><td class=\"wrap\" dir=\"auto\">\(f.principal)</td><td class=\"wrap\" dir=\"auto\">\(f.role)</td>")
             out.write("<td class=\"wrap\" dir=\"auto\">\(f.message)</td>")
             out.write("<td\(waivedClass)>\(f.status)\(f.waiver.map { " (\($0))" })</td></tr>\n")
         }
@@ -51,7 +54,7 @@ enum FindingsSection {
                 static func < (a: Place, b: Place) -> Bool { (a.rule, a.location) < (b.rule, b.location) }
             }
             var rest: [Place: Int] = [:]
-            for f in r.findings.dropFirst(shown.count) { rest[Place(rule: f.ruleID, location: "\(f.platform.displayName) \(f.scope)"), default: 0] += 1 }
+            for f in r.findings.dropFirst(shown.count) { rest[Place(rule: f.ruleID, location: HTMLReportWriter.location(of: f, in: r)), default: 0] += 1 }
             out.write("<table>\n<caption>The other \(r.findings.count - shown.count) findings, by rule and scope</caption>\n<thead><tr><th scope=\"col\">Rule</th><th scope=\"col\">Where</th><th scope=\"col\" class=\"num\">Findings</th></tr></thead>\n<tbody>\n")
             for (place, n) in rest.sorted(by: { $0.key < $1.key }).prefix(1_000) {
                 out.write("<tr><td>\(place.rule)</td><td class=\"wrap\" dir=\"auto\">\(place.location)</td><td class=\"num\">\(n)</td></tr>\n")

@@ -120,7 +120,10 @@ enum MatrixSection {
                 out.write("<p class=\"note print-only\"><strong>Printed: the first \(HTMLReportWriter.printedMatrixColumnLimit) of \(mine.count) columns of \(platform.displayName)</strong>, as many as fit a page; the screen shows them all and <code>entitlements.csv</code> holds the whole matrix as rows.</p>\n")
             }
             out.write("<div class=\"matrix-wrap\">\n<table class=\"matrix\">\n<caption>\(platform.displayName): roles held, by principal and \(what)</caption>\n<thead><tr><th scope=\"col\">Principal</th>")
-            for c in mine { out.write("<th scope=\"col\" dir=\"auto\">\(c.heading)</th>") }
+            for c in mine {
+                let name = table.name(of: PlaceID(platform: c.platform, id: c.target))
+                out.write("<th scope=\"col\" dir=\"auto\">\(name.map { "\($0) (\(c.heading))" } ?? c.heading)</th>")
+            }
             out.write("</tr></thead>\n<tbody>\n")
             for p in who {
                 var cells: [Place: (roles: Set<String>, tier: RiskTier?)] = [:]

@@ -21,9 +21,19 @@ enum RulesSection {
             for q in d.quotations(in: r.catalog) { HTMLReportWriter.quote(q, out) }
             out.write("<p><strong>Remediation:</strong> \(d.remediation)</p>\n")
             out.write("<p><strong>Frameworks:</strong> \(d.frameworks.joined(separator: "; "))</p>\n")
-            if mine.isEmpty {
+            let state = r.state(of: d.id)
+            if let state, mine.isEmpty, state.kind != .passed {
+                // Not evaluated (or disabled) is no pass: said in words, not in the pass colour.
+                if state.kind == .notEvaluated {
+                    out.write("<p class=\"verdict not-evaluated\"><strong>Not evaluated</strong>: \(state.reason ?? "")</p>\n")
+                } else {
+                    out.write("<p class=\"verdict\">Disabled by the policy.</p>\n")
+                }
+            } else if mine.isEmpty {
                 out.write("<p class=\"verdict pass\">No finding.</p>\n")
+                if let reason = state?.reason { out.write("<p class=\"note\">Evaluated in part: \(reason).</p>\n") }
             } else {
+                if let reason = state?.reason { out.write("<p class=\"note\">Evaluated in part: \(reason).</p>\n") }
                 out.write("<p>\(mine.count) finding(s).</p>\n")
                 let printed = HTMLReportWriter.printedEvidencePerRuleLimit
                 if mine.count > printed && mine.contains(where: { $0.severity != .info }) {
@@ -56,7 +66,7 @@ enum RulesSection {
         for e in f.evidence {
             let g = e.grant
             out.write("<tr><td class=\"wrap\" dir=\"auto\">\(e.detail)</td><td dir=\"auto\">\(g?.role)</td><td dir=\"auto\">\(g?.path.label)</td>")
-            out.write("<td class=\"wrap\">\(g.map { HTMLReportWriter.source($0.provenance) } ?? .empty)</td></tr>\n")
+            out.write("<td class=\"wrap\">\(e.source.map { HTMLReportWriter.source($0) } ?? .empty)</td></tr>\n")
         }
         out.write("</tbody>\n</table>\n")
         for a in f.assumptions { out.write("<p class=\"note\">Assumes: \(a)</p>\n") }

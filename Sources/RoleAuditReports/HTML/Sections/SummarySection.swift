@@ -1,13 +1,13 @@
 import RoleAuditModel
 import RoleAuditRules
 
-/// Open findings by severity, category and place; every rule passed, failed or disabled.
+/// Open findings by severity, category and place; every rule's state (passed, failed, disabled,
+/// not evaluated), as the gate's result holds it.
 enum SummarySection {
     static func write(_ r: ScanResult, _ out: HTMLOutput) {
         // Counted in one pass over the findings, without copying the open ones.
         var waived = 0, baselined = 0, openCount = 0
         var bySeverity: [Severity: Int] = [:], byCategory: [RuleCategory: Int] = [:], byScope: [String: Int] = [:]
-        var failed: Set<String> = []
         for f in r.findings {
             if f.status == .waived { waived += 1 }
             if f.status == .baselined { baselined += 1 }
@@ -15,8 +15,7 @@ enum SummarySection {
             openCount += 1
             bySeverity[f.severity, default: 0] += 1
             byCategory[f.category, default: 0] += 1
-            byScope[HTMLReportWriter.location(of: f), default: 0] += 1
-            failed.insert(f.ruleID)
+            byScope[HTMLReportWriter.location(of: f, in: r), default: 0] += 1
         }
         let worst = Severity.allCases.filter { bySeverity[$0] != nil }.max()
         let verdict = worst.map { "\(openCount) open finding(s); the most severe is \($0.rawValue)." } ?? "No open finding."
@@ -28,7 +27,10 @@ enum SummarySection {
         }
         out.write("<li class=\"waived\"><span class=\"n\">\(waived)</span>waived</li>\n")
         if baselined > 0 { out.write("<li class=\"waived\"><span class=\"n\">\(baselined)</span>baselined</li>\n") }
-        out.write("<li class=\"passed\"><span class=\"n\">\(r.rules.count { !failed.contains($0.id) }) / \(r.rules.count)</span>rules passed</li>\n</ul>\n")
+        out.write("<li class=\"passed\"><span class=\"n\">\(r.ruleStates.count { $0.kind == .passed }) / \(r.rules.count)</span>rules passed</li>\n")
+        let unevaluated = r.ruleStates.count { $0.kind == .notEvaluated }
+        if unevaluated > 0 { out.write("<li class=\"waived\"><span class=\"n\">\(unevaluated)</span>rules not evaluated</li>\n") }
+        out.write("</ul>\n")
         out.write("<div class=\"grid2\">\n")
         countTable(out, "Open findings by category", "Category", RuleCategory.allCases.map { c in (c.rawValue, byCategory[c] ?? 0) })
         countTable(
@@ -36,16 +38,15 @@ enum SummarySection {
             byScope.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(25).map { ($0.key, $0.value) },
             note: byScope.count > 25 ? "The 25 with most findings of \(byScope.count)." : nil)
         out.write("</div>\n<table>\n<caption>Rules</caption>\n<thead><tr><th scope=\"col\">Rule</th><th scope=\"col\">Title</th><th scope=\"col\">Severity</th><th scope=\"col\" class=\"num\">Open</th><th scope=\"col\" class=\"num\">Waived or baselined</th><th scope=\"col\">Result</th></tr></thead>\n<tbody>\n")
-        let enabled = Set(r.rules.map(\.id))
         var counts: [String: (open: Int, waived: Int)] = [:]
         for f in r.findings {
             if f.isOpen { counts[f.ruleID, default: (0, 0)].open += 1 } else { counts[f.ruleID, default: (0, 0)].waived += 1 }
         }
         for d in RuleEngine.descriptions {
             let (openCount, waivedCount) = counts[d.id] ?? (0, 0)
-            let result = !enabled.contains(d.id) ? "disabled by the policy" : openCount > 0 ? "failed" : "passed"
+            let result = r.state(of: d.id)?.label ?? ""
             out.write("<tr><td><a href=\"#rule-\(HTMLReportWriter.anchor(d.id))\">\(d.id)</a></td><td>\(d.title)</td><td>\(HTMLReportWriter.sev(r.policy.severity(of: d.id, default: d.defaultSeverity)))</td>")
-            out.write("<td class=\"num\">\(openCount)</td><td class=\"num\">\(waivedCount)</td><td>\(result)</td></tr>\n")
+            out.write("<td class=\"num\">\(openCount)</td><td class=\"num\">\(waivedCount)</td><td class=\"wrap\">\(result)</td></tr>\n")
         }
         out.write("</tbody>\n</table>\n</section>\n")
     }

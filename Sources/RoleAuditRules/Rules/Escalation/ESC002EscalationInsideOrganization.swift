@@ -27,7 +27,8 @@ public struct ESC002EscalationInsideOrganization: Rule {
             RuleExample("a Security Engineer who is also that organization's Admin", ExampleSnapshot()
                 .huntress("sec@c1.example", "Security Engineer", org: "10").huntress("sec@c1.example", "Admin", org: "10")),
             RuleExample("an organization-level User adds nobody", ExampleSnapshot().huntress("u@c1.example", "User", org: "10")),
-        ])
+        ],
+        needs: [.platform(.huntress)])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         guard let top = c.catalog.role("Admin", on: .huntress, level: .organization) else { return [] }

@@ -13,7 +13,8 @@ public struct HYG001NoEscalationResponder: Rule {
         triggering: [RuleExample("an account with only Read-only and Finance", ExampleSnapshot()
             .huntress("a@msp.example", "Read-only").huntress("b@msp.example", "Finance"), flags: ["account 1"])],
         nonTriggering: [RuleExample("a Security Engineer", ExampleSnapshot()
-            .huntress("a@msp.example", "Read-only").huntress("b@msp.example", "Security Engineer"))])
+            .huntress("a@msp.example", "Read-only").huntress("b@msp.example", "Security Engineer"))],
+        needs: [.platform(.huntress)])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         var responders = Set<String>()

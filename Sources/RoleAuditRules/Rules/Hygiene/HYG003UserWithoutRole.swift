@@ -25,7 +25,7 @@ public struct HYG003UserWithoutRole: Rule {
             Finding(
                 rule: Self.description, platform: p.platform, principal: p.key,
                 message: "\(p.key) exists on \(p.platform.displayName) with no role and no group that gives one",
-                evidence: [.note("\(p.source?.description ?? "the export"): no role and no group that gives one")])
+                evidence: [.record(p.source, "the user record: no role and no group that gives one")])
         }
     }
 }

@@ -18,7 +18,8 @@ public struct ISO001MemberOfSeveralOrganizations: Rule {
             RuleExample("allowed by the policy", ExampleSnapshot()
                 .huntress("sam@gmail.com", "User", org: "10").huntress("sam@gmail.com", "User", org: "11"),
                 policy: { var p = Policy(); p.allowedCrossOrg = ["sam@gmail.com"]; return p }()),
-        ])
+        ],
+        needs: [.platform(.huntress)])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         c.sortedPrincipals(on: .huntress).compactMap { who, grants in

@@ -29,7 +29,8 @@ public struct ISO002CustomerUserAtAccountLevel: Rule {
                 flags: ["pr@acme.example"]),
         ],
         nonTriggering: [RuleExample("the MSP's own staff at account level", ExampleSnapshot()
-            .huntress("ops@msp.example", "Admin").huntress("eng@msp.example", "Security Engineer").huntress("dr@acme.example", "User", org: "10"))])
+            .huntress("ops@msp.example", "Admin").huntress("eng@msp.example", "Security Engineer").huntress("dr@acme.example", "User", org: "10"))],
+        needs: [.platform(.huntress)])
 
     /// What an account-level role lets its holder reach, from the catalog: the rating, what the
     /// message says, and the reading it rests on where the seed reads two ways.

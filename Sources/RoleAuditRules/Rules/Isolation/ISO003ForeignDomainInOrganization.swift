@@ -15,7 +15,8 @@ public struct ISO003ForeignDomainInOrganization: Rule {
             .huntress("ops@dunmore.example", "Admin", org: "11").huntress("j@birchwood.example", "User", org: "11"),
             flags: ["j@birchwood.example"])],
         nonTriggering: [RuleExample("members from the customer's own domain and public mail", ExampleSnapshot()
-            .huntress("a@birchwood.example", "Admin", org: "10").huntress("sam@gmail.com", "User", org: "10"))])
+            .huntress("a@birchwood.example", "Admin", org: "10").huntress("sam@gmail.com", "User", org: "10"))],
+        needs: [.platform(.huntress)])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         // Every organization-level grant of the member in that organization: a membership may hold

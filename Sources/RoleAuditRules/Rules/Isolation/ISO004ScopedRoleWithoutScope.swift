@@ -11,7 +11,8 @@ public struct ISO004ScopedRoleWithoutScope: Rule {
         frameworks: Frameworks.isolation,
         remediation: "Assign the endpoint scope (region, business unit or customer) the role is meant for.",
         triggering: [RuleExample("Scoped Agent Admin without scope", ExampleSnapshot().cortex("tech@corp.example", "Scoped Agent Admin"), flags: ["tech@corp.example"])],
-        nonTriggering: [RuleExample("with an endpoint scope", ExampleSnapshot().cortex("tech@corp.example", "Scoped Agent Admin", scope: ["Clinic East"]))])
+        nonTriggering: [RuleExample("with an endpoint scope", ExampleSnapshot().cortex("tech@corp.example", "Scoped Agent Admin", scope: ["Clinic East"]))],
+        needs: [.platform(.cortexXDR)])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         c.grants(ofRoles: { $0?.scopeRequired == true }).compactMap { g in

@@ -21,7 +21,8 @@ public struct ISO005PrivilegedAcrossCustomers: Rule {
             RuleExample("two tenants of one customer", ExampleSnapshot()
                 .cortex("kim@acme.example", "Instance Administrator", tenant: "a", customer: "Acme")
                 .cortex("kim@acme.example", "Security Admin", tenant: "b", customer: "Acme")),
-        ])
+        ],
+        needs: [.platform(.cortexXDR)])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         c.sortedPrincipals(on: .cortexXDR).compactMap { who, grants in

@@ -32,13 +32,31 @@ public struct ISO006DanglingReference: Rule {
     /// One finding per principal (where a principal's record holds the reference) and missing thing,
     /// identified by what is missing, never by where the record sat: re-sorting an export keeps it.
     public func evaluate(_ c: RuleContext) -> [Finding] {
-        c.snapshot.coverage.compactMap { issue in
+        // An organization placed under two accounts has no one record to cite: the memberships
+        // that place it are the evidence. One pass over the grants, for those organizations only.
+        let unplaced = Set(c.snapshot.coverage.filter { $0.kind == .foreignOrganization && $0.record == nil }.compactMap(\.reference))
+        var placing: [String: [Grant]] = [:]
+        var placingCount: [String: Int] = [:]
+        if !unplaced.isEmpty {
+            let grants = c.grantsByPrincipal
+            for i in grants.indices where grants[i].platform == .huntress && grants[i].level == .organization {
+                let key = "organization \(grants[i].target)"
+                guard unplaced.contains(key) else { continue }
+                placingCount[key, default: 0] += 1
+                if placing[key, default: []].count < RuleEngine.evidenceLimit { placing[key, default: []].append(grants[i]) }
+            }
+        }
+        return c.snapshot.coverage.compactMap { issue in
             guard Self.kinds.contains(issue.kind), let platform = issue.platform else { return nil }
-            let source = issue.record?.description ?? issue.file ?? "input"
+            var evidence: [Finding.Evidence] =
+                [issue.record != nil ? .record(issue.record, issue.detail) : .note(issue.file.map { "\($0): \(issue.detail)" } ?? issue.detail)]
+            if issue.record == nil, let reference = issue.reference, let gs = placing[reference] {
+                evidence += RuleEngine.capped(gs.map { .grant($0, "membership in \(reference)") }, total: placingCount[reference] ?? gs.count)
+            }
             return Finding(
                 rule: Self.description, platform: platform, account: platform == .huntress ? issue.scope : nil,
                 tenant: platform == .cortexXDR ? issue.scope : nil, principal: issue.principal, role: issue.reference ?? issue.detail,
-                message: issue.detail, evidence: [.note("\(source): \(issue.detail)")])
+                message: issue.detail, evidence: evidence)
         }
     }
 }

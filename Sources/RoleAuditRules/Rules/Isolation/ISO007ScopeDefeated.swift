@@ -41,7 +41,8 @@ public struct ISO007ScopeDefeated: Rule {
                 .cortex("tech@corp.example", "Scoped Agent Admin", scope: ["Clinic East"]).cortex("tech@corp.example", "Responder", scope: ["Clinic East"])),
             RuleExample("without a scope it is ISO-004's", ExampleSnapshot()
                 .cortex("tech@corp.example", "Scoped Agent Admin").group("SOC", role: "Responder", members: ["tech@corp.example"])),
-        ])
+        ],
+        needs: [.platform(.cortexXDR)])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         var out: [Finding] = []

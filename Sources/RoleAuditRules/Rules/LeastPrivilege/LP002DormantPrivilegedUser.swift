@@ -22,18 +22,23 @@ public struct LP002DormantPrivilegedUser: Rule {
                 .cortex("v@corp.example", "Viewer", lastLogin: .at(ExampleSnapshot.now.addingTimeInterval(-400 * 86_400)))),
             RuleExample("never logged in is LP-003's", ExampleSnapshot().cortex("n@corp.example", "Instance Administrator", lastLogin: .never)),
             RuleExample("Huntress: no last login is unknown, not dormant", ExampleSnapshot().huntress("a@msp.example", "Admin")),
-        ])
+        ],
+        needs: [.lastLogin])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         let limit = TimeInterval(c.policy.dormantDays) * 86_400
         let dormant: (LastLogin) -> Bool = { if case .at(let last) = $0 { c.now.timeIntervalSince(last) > limit } else { false } }
         return c.privilegedGrantsByTarget(lastLogin: dormant).map { who, login, tenant, gs in
             let days = if case .at(let last) = login { Int(c.now.timeIntervalSince(last) / 86_400) } else { 0 }
+            let when = if case .at(let last) = login { last.iso8601 } else { "unknown" }
+            // The deciding value first, from the user record that holds it; then the grants.
+            let record = Finding.Evidence.record(
+                c.principal(who.key, on: who.platform)?.source, "last login \(when): \(days) days before the scan (policy: \(c.policy.dormantDays))")
             return Finding(
                 rule: Self.description, platform: who.platform, tenant: who.platform == .cortexXDR ? tenant : nil,
                 principal: who.key,
                 message: "\(who.key) holds \(Set(gs.map(\.role)).sorted().joined(separator: ", ")) in \(tenant) and last signed in \(days) days ago (policy: \(c.policy.dormantDays))",
-                evidence: c.evidence(gs))
+                evidence: [record] + c.evidence(gs))
         }
     }
 }

@@ -17,7 +17,8 @@ public struct LP003PrivilegedNeverUsed: Rule {
         nonTriggering: [
             RuleExample("never logged in, read-only", ExampleSnapshot().cortex("v@corp.example", "Viewer", lastLogin: .never)),
             RuleExample("unknown last login", ExampleSnapshot().cortex("u@corp.example", "Instance Administrator", lastLogin: .unknown)),
-        ])
+        ],
+        needs: [.lastLogin])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         c.privilegedGrantsByTarget(lastLogin: { $0 == .never }).map { who, _, tenant, gs in
@@ -25,7 +26,7 @@ public struct LP003PrivilegedNeverUsed: Rule {
                 rule: Self.description, platform: who.platform, tenant: who.platform == .cortexXDR ? tenant : nil,
                 principal: who.key,
                 message: "\(who.key) holds \(Set(gs.map(\.role)).sorted().joined(separator: ", ")) in \(tenant) and has never signed in",
-                evidence: c.evidence(gs))
+                evidence: [.record(c.principal(who.key, on: who.platform)?.source, "last login: never (the user record)")] + c.evidence(gs))
         }
     }
 }

@@ -21,7 +21,8 @@ public struct LP006PrivilegedLocalAccount: Rule {
                 .cortex("local@corp.example", "Viewer", userType: "CSP").cortex("a@corp.example", "Investigator")),
             RuleExample("a tenant without SSO", ExampleSnapshot()
                 .cortex("a@corp.example", "Instance Administrator", userType: "CSP").cortex("b@corp.example", "Viewer", userType: "CSP")),
-        ])
+        ],
+        needs: [.platform(.cortexXDR)])
 
     static func isLocal(_ type: String?) -> Bool {
         guard let t = type?.lowercased() else { return false }
@@ -50,7 +51,7 @@ public struct LP006PrivilegedLocalAccount: Rule {
                 return Finding(
                     rule: Self.description, platform: .cortexXDR, tenant: tenant, principal: who.key,
                     message: "\(who.key) signs in with a local account (\(p.userType ?? "CSP")) and holds \(Set(gs.map(\.role)).sorted().joined(separator: ", ")) in \(tenant), where \(sso[tenant] ?? 0) of \(others) other users sign in by SSO",
-                    evidence: c.evidence(gs))
+                    evidence: [.record(p.source, "user_type \(p.userType ?? "CSP"): a local account, not SSO")] + c.evidence(gs))
             }
         }
     }

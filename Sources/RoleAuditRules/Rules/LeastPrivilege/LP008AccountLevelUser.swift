@@ -24,7 +24,8 @@ public struct LP008AccountLevelUser: Rule {
         nonTriggering: [
             RuleExample("an organization-level User", ExampleSnapshot().huntress("jo@c1.example", "User", org: "10")),
             RuleExample("an account-level Security Engineer", ExampleSnapshot().huntress("jo@msp.example", "Security Engineer")),
-        ])
+        ],
+        needs: [.platform(.huntress)])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         let users = c.grants(ofRoles: { $0?.platform == .huntress && $0?.level == .account && $0?.name == "User" }).compactMap { g -> Finding? in

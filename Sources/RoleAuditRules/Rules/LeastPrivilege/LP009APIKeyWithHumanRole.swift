@@ -29,7 +29,8 @@ public struct LP009APIKeyWithHumanRole: Rule {
                 .customRole("Ticket Sync", permissions: ["incidents_view"]).apiKey("8", roles: ["Ticket Sync"]),
                 policy: { var p = Policy(); p.permissionMap = ["incidents_view": ["incidents.view"]]; return p }()),
             RuleExample("a person with Instance Administrator is not a key", ExampleSnapshot().cortex("a@corp.example", "Instance Administrator")),
-        ])
+        ],
+        needs: [.platform(.cortexXDR)])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         var out: [Finding] = []
