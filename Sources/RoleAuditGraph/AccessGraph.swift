@@ -77,7 +77,7 @@ public struct AccessGraph: Sendable {
     public let customers: CustomerMap
     /// Who is who across the consoles (the policy's identities and service accounts).
     public let people: People
-    /// The account, organization and tenant records by place: names and customers are read here.
+    /// The account, organization and tenant records by place: the names views print are read here.
     public let placeRecords: PlaceRecords
     private let roleIDs: [RoleResolver.Key: Int32]
 
