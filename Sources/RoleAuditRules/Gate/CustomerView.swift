@@ -201,6 +201,7 @@ struct Scrubber {
         let placeOwner: [String: (customer: String, placeholder: String)]
         let principals: [String: [PrincipalID]]
         let maxWords: Int
+        let firstWords: Set<String>
 
         init(_ result: ScanResult, map: CustomerMap) {
             var places: [String: (customer: String, placeholder: String)] = [:]
@@ -228,6 +229,7 @@ struct Scrubber {
             placeOwner = places
             principals = people
             maxWords = min(12, (Array(places.keys) + Array(people.keys)).lazy.map { $0.split(separator: " ").count }.max() ?? 1)
+            firstWords = TextRewriter.firstWords(of: Array(places.keys) + Array(people.keys))
         }
     }
 
@@ -237,7 +239,7 @@ struct Scrubber {
     init(_ names: Names, keep c: Customer, people: Set<PrincipalID>) {
         let customer = c.name
         let own = Set(c.organizations + c.tenants + [c.name])
-        rewrite = TextRewriter(maxWords: names.maxWords) { word in
+        rewrite = TextRewriter(maxWords: names.maxWords, firstWords: names.firstWords) { word in
             if own.contains(word) { return nil }
             if let p = names.placeOwner[word], p.customer != customer { return p.placeholder }
             if let ids = names.principals[word], !ids.contains(where: people.contains) { return "someone else" }

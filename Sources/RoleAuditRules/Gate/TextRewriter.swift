@@ -8,6 +8,9 @@
 public struct TextRewriter: Sendable {
     private let lookup: @Sendable (String) -> String?
     private let maxWords: Int
+    /// The first words of the names of several words: elsewhere only one word is looked up
+    /// (a message listing 5,000 people is not read twelve times over). nil: every word.
+    private let firstWords: Set<String>?
     public let isEmpty: Bool
 
     public init(_ table: [String: String]) {
@@ -15,18 +18,30 @@ public struct TextRewriter: Sendable {
         t[""] = nil
         let maxWords = min(12, t.keys.map { Self.words(in: Array($0.unicodeScalars)).count }.max() ?? 1)
         let frozen = t
-        self.init(maxWords: maxWords, isEmpty: frozen.isEmpty) { frozen[$0] }
+        self.init(maxWords: maxWords, isEmpty: frozen.isEmpty, firstWords: Self.firstWords(of: frozen.keys)) { frozen[$0] }
     }
 
     /// A rewriter that asks `lookup` for each candidate name (up to `maxWords` words): for a
     /// table shared by many rewriters that each replace a different part of it.
-    public init(maxWords: Int, isEmpty: Bool = false, lookup: @escaping @Sendable (String) -> String?) {
+    public init(maxWords: Int, isEmpty: Bool = false, firstWords: Set<String>? = nil, lookup: @escaping @Sendable (String) -> String?) {
         self.lookup = lookup
+        self.firstWords = firstWords
         self.maxWords = max(1, min(12, maxWords))
         self.isEmpty = isEmpty
     }
 
     private subscript(_ key: String) -> String? { lookup(key) }
+
+    /// The first word of each name of several words (as `rewrite` splits text into words).
+    public static func firstWords(of names: some Sequence<String>) -> Set<String> {
+        var out: Set<String> = []
+        for name in names {
+            let s = Array(name.unicodeScalars)
+            let w = words(in: s)
+            if w.count > 1 { out.insert(String(String.UnicodeScalarView(s[w[0]]))) }
+        }
+        return out
+    }
 
     public func callAsFunction(_ text: String) -> String { rewrite(text) }
 
@@ -39,7 +54,8 @@ public struct TextRewriter: Sendable {
         var at = 0, i = 0
         while i < words.count {
             var matched = false
-            for n in stride(from: min(maxWords, words.count - i), through: 1, by: -1) {
+            let longest = firstWords.map { $0.contains(String(String.UnicodeScalarView(s[words[i]]))) ? maxWords : 1 } ?? maxWords
+            for n in stride(from: min(longest, words.count - i), through: 1, by: -1) {
                 let range = words[i].lowerBound..<words[i + n - 1].upperBound
                 if let r = self[String(String.UnicodeScalarView(s[range]))] {
                     out.append(contentsOf: s[at..<range.lowerBound])
