@@ -59,18 +59,11 @@ public enum CSVReportWriter: ReportWriter {
     }
 
     static func entitlements(_ r: ScanResult, _ all: Entitlements, _ t: CSVTable) {
-        struct Who: Hashable { let platform: Platform; let principal: String }
-        var open: [Who: Set<String>] = [:]
-        for f in r.findings where f.isOpen {
-            if let p = f.principal { open[Who(platform: f.platform, principal: p), default: []].insert(f.ruleID) }
-        }
         let time = TimeText()
-        // Grants come grouped by principal: their open findings are looked up once per run.
-        var rules = ""
         for i in 0..<all.count {
             let e = all[i]
             let g = e.grant
-            if all.startsPrincipal(i) { rules = (open[Who(platform: g.platform, principal: g.principal)] ?? []).sorted().joined(separator: " ") }
+            let rules = all.openRules(ofGrant: i)
             t.text(g.platform.rawValue)
             t.text(e.account)
             t.text(e.organization)
