@@ -64,24 +64,15 @@ public enum CSVReportWriter: ReportWriter {
     }
 
     static func entitlements(_ r: ScanResult, _ all: Entitlements, _ t: CSVTable) {
-        struct Who: Hashable { let platform: Platform; let principal: String }
-        var open: [Who: Set<String>] = [:]
-        for f in r.findings where f.isOpen {
-            if let p = f.principal { open[Who(platform: f.platform, principal: p), default: []].insert(f.ruleID) }
-        }
         let time = TimeText()
         // The worksheet is signed for one scan: each row says which, so copied rows keep it.
         let scanDate = time(r.now)
-        // Grants come grouped by principal: their open findings are looked up once per run.
-        var rules = ""
         var person: String?
         for i in 0..<all.count {
             let e = all[i]
             let g = e.grant
-            if all.startsPrincipal(i) {
-                rules = (open[Who(platform: g.platform, principal: g.principal)] ?? []).sorted().joined(separator: " ")
-                person = all.person(of: i)
-            }
+            let rules = all.openRules(ofGrant: i)
+            if all.startsPrincipal(i) { person = all.person(of: i) }
             t.text(scanDate)
             t.text(g.platform.rawValue)
             t.text(e.account)
@@ -112,7 +103,17 @@ public enum CSVReportWriter: ReportWriter {
             t.text(person)
             t.endRow()
         }
-        // Principals with no role: one row each, the role empty, so the review sees them too.
+        // Principals with no role: one row each, the role empty, so the review sees them too. They
+        // are not among the graph's principals (Entitlements.openRules), so their open findings
+        // are gathered here, in one pass and only when there are any.
+        struct Who: Hashable { let platform: Platform; let principal: String }
+        var open: [Who: Set<String>] = [:]
+        if !all.roleless.isEmpty {
+            let roleless = Set(all.roleless.map { Who(platform: $0.platform, principal: $0.key) })
+            for f in r.findings where f.isOpen {
+                if let p = f.principal, case let w = Who(platform: f.platform, principal: p), roleless.contains(w) { open[w, default: []].insert(f.ruleID) }
+            }
+        }
         for p in all.roleless {
             t.text(scanDate)
             t.text(p.platform.rawValue)

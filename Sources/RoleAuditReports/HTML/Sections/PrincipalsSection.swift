@@ -18,9 +18,6 @@ struct RankedPrincipals {
     let count: Int
 
     init(_ r: ScanResult, _ table: Entitlements) {
-        struct Who: Hashable { let platform: Platform; let principal: String }
-        var open: [Who: Int] = [:]
-        for f in r.findings where f.isOpen { if let p = f.principal { open[Who(platform: f.platform, principal: p), default: 0] += 1 } }
         var runs: [Run] = []
         var start = 0
         let grants = table.grants
@@ -28,7 +25,7 @@ struct RankedPrincipals {
             let g = grants[start]
             var end = start + 1
             while end < grants.count && !table.startsPrincipal(end) { end += 1 }
-            runs.append(Run(key: g.principal, platform: g.platform, grants: start..<end, open: open[Who(platform: g.platform, principal: g.principal)] ?? 0))
+            runs.append(Run(key: g.principal, platform: g.platform, grants: start..<end, open: table.openFindings(ofGrant: start)))
             start = end
         }
         count = runs.count
