@@ -100,6 +100,17 @@ public struct DataCoverage: Sendable {
         self.reach = reach
     }
 
+    private init(reach: [String: Reach], disabled: Set<String>) {
+        self.reach = reach
+        self.disabled = disabled
+    }
+
+    /// The same coverage with its reasons passed through `rewrite` (the places they name, when a
+    /// redaction hides organization and tenant names).
+    func rewritingReasons(_ rewrite: (String) -> String) -> DataCoverage {
+        DataCoverage(reach: reach.mapValues { Reach(none: $0.none, reason: rewrite($0.reason)) }, disabled: disabled)
+    }
+
     /// Each built-in rule's state given the findings, in `rules` order.
     func states(of rules: [RuleDescription], findings: [Finding]) -> [RuleState] {
         var found: Set<String> = []

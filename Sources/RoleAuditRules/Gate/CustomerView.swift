@@ -148,7 +148,11 @@ extension Gate {
         let restricted = ScanResult(
             snapshot: snapshot, graph: graph, findings: findings, waivers: waivers, rules: result.rules, disabledRules: result.disabledRules,
             catalogVersion: result.catalogVersion, catalog: result.catalog, policy: result.policy, now: result.now,
-            limitations: result.limitations, baseline: baseline, changes: changes,
+            limitations: result.limitations,
+            // Which rules could run, judged on this customer's places alone: the whole scan's
+            // reasons name other customers' tenants.
+            dataCoverage: DataCoverage(rules: RuleEngine.descriptions, disabled: result.disabledRules, snapshot: snapshot, graph: graph),
+            baseline: baseline, changes: changes,
             // The trend counts every customer's findings: a customer sees its findings' status and
             // first-seen dates, not the MSP's figures.
             history: nil)

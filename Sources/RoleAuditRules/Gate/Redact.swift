@@ -30,7 +30,7 @@ extension Gate {
             f.principal = f.principal.map(r)
             f.message = r(f.message)
             f.assumptions = f.assumptions.map(r)
-            f.evidence = f.evidence.map { Finding.Evidence(grant: $0.grant.map(grant), detail: r($0.detail)) }
+            f.evidence = f.evidence.map { Finding.Evidence(grant: $0.grant.map(grant), detail: r($0.detail), record: $0.record.map(place)) }
             return f
         }
         func entry(_ e: Baseline.Entry) -> Baseline.Entry {
@@ -126,6 +126,7 @@ extension Gate {
         return ScanResult(
             snapshot: snapshot, graph: graph, findings: result.findings.map(finding), waivers: waivers, rules: result.rules,
             disabledRules: result.disabledRules, catalogVersion: result.catalogVersion, catalog: result.catalog, policy: policy,
-            now: result.now, limitations: result.limitations.map(r), baseline: baseline, changes: changes, history: history)
+            now: result.now, limitations: result.limitations.map(r), dataCoverage: result.dataCoverage.rewritingReasons(r), baseline: baseline,
+            changes: changes, history: history)
     }
 }
