@@ -5,16 +5,19 @@ import Testing
 /// saves it, read back by `certify`, and a later scan that finds the revocation not carried out.
 struct CertifyTests {
     /// The scan's entitlements.csv with `decide` filling decision, reviewer and comment per row,
-    /// saved with ';' and a BOM, CRLF (Excel in a semicolon locale).
+    /// saved with ';' and a BOM, CRLF (Excel in a semicolon locale). `decide` is given the row's
+    /// `platform,account,organization,tenant,principal,` (found by the header's names, wherever the
+    /// worksheet puts them).
     static func review(_ dir: URL, _ decide: (String) -> (String, String, String)?) throws -> URL {
         let s = try PeopleTests.scan(dir, [])
         let csv = try String(contentsOf: s.dir.appendingPathComponent("entitlements.csv"), encoding: .utf8)
         var lines = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        let header = PeopleTests.header(lines[0])
         for i in lines.indices.dropFirst() {
-            var f = lines[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            if let (decision, reviewer, comment) = decide(lines[i]) {
-                let n = f.count
-                (f[n - 4], f[n - 3], f[n - 2]) = (decision, reviewer, comment)
+            var f = PeopleTests.fields(lines[i])
+            if let (decision, reviewer, comment) = decide(PeopleTests.key(f, header)) {
+                let (d, r, c) = (try #require(header["decision"]), try #require(header["reviewer"]), try #require(header["comment"]))
+                (f[d], f[r], f[c]) = (decision, reviewer, comment)
             }
             lines[i] = f.joined(separator: ";")
         }

@@ -52,7 +52,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let (header, rows) = try Self.rows(dir.appendingPathComponent("entitlements.csv"))
         #expect(header.first == "scan_date")
-        #expect(Array(header.suffix(3)) == ["decision", "reviewer", "comment"])
+        // The reviewer's three columns, then who the principal is across both consoles.
+        #expect(Array(header.suffix(4)) == ["decision", "reviewer", "comment", "person"])
         #expect(rows.allSatisfy { $0["scan_date"] == "2026-11-23T00:00:00Z" })
         // Names beside ids.
         let fairview = try #require(rows.first { $0["organization"] == "88106" })
