@@ -8,6 +8,10 @@ public enum DataNeed: Sendable, Hashable {
     case platform(Platform)
     /// Users' last sign-in: Cortex user lists carry it, Huntress exports never do.
     case lastLogin
+    /// An HR roster (`--roster`): who is employed and who has left.
+    case roster
+    /// A past access review (`--certification`).
+    case certification
 }
 
 /// What one rule did in one scan. `failed` says the rule has an open finding (one waived or
@@ -48,9 +52,15 @@ public struct DataCoverage: Sendable {
     }
     let reach: [String: Reach]
     let disabled: Set<String>
+    /// Whether the scan was given a roster and a certification: a view of the scan (one
+    /// customer's) has the same ones.
+    let hasRoster: Bool
+    let hasCertification: Bool
 
-    init(rules: [RuleDescription], disabled: [String], snapshot: Snapshot, graph: AccessGraph) {
+    init(rules: [RuleDescription], disabled: [String], snapshot: Snapshot, graph: AccessGraph, roster: Bool, certification: Bool) {
         self.disabled = Set(disabled)
+        hasRoster = roster
+        hasCertification = certification
         var platforms: Set<Platform> = []
         for a in snapshot.accounts { platforms.insert(a.platform) }
         for o in snapshot.organizations { platforms.insert(o.platform) }
@@ -82,6 +92,10 @@ public struct DataCoverage: Sendable {
                 switch need {
                 case .platform(let p):
                     if !platforms.contains(p) { missing.append("no \(p.displayName) export in the scan") }
+                case .roster:
+                    if !roster { missing.append("no HR roster given (--roster)") }
+                case .certification:
+                    if !certification { missing.append("no access review given (--certification)") }
                 case .lastLogin:
                     if withLogin.isEmpty {
                         missing.append("no export in the scan carries last-login data (Huntress exports never do)")
@@ -100,15 +114,18 @@ public struct DataCoverage: Sendable {
         self.reach = reach
     }
 
-    private init(reach: [String: Reach], disabled: Set<String>) {
+    private init(reach: [String: Reach], disabled: Set<String>, roster: Bool, certification: Bool) {
         self.reach = reach
         self.disabled = disabled
+        hasRoster = roster
+        hasCertification = certification
     }
 
     /// The same coverage with its reasons passed through `rewrite` (the places they name, when a
     /// redaction hides organization and tenant names).
     func rewritingReasons(_ rewrite: (String) -> String) -> DataCoverage {
-        DataCoverage(reach: reach.mapValues { Reach(none: $0.none, reason: rewrite($0.reason)) }, disabled: disabled)
+        DataCoverage(reach: reach.mapValues { Reach(none: $0.none, reason: rewrite($0.reason)) }, disabled: disabled, roster: hasRoster,
+            certification: hasCertification)
     }
 
     /// Each built-in rule's state given the findings, in `rules` order.

@@ -151,7 +151,9 @@ extension Gate {
             limitations: result.limitations,
             // Which rules could run, judged on this customer's places alone: the whole scan's
             // reasons name other customers' tenants.
-            dataCoverage: DataCoverage(rules: RuleEngine.descriptions, disabled: result.disabledRules, snapshot: snapshot, graph: graph),
+            dataCoverage: DataCoverage(
+                rules: RuleEngine.descriptions, disabled: result.disabledRules, snapshot: snapshot, graph: graph,
+                roster: result.dataCoverage.hasRoster, certification: result.dataCoverage.hasCertification),
             baseline: baseline, changes: changes,
             // The trend counts every customer's findings: a customer sees its findings' status and
             // first-seen dates, not the MSP's figures.

@@ -21,7 +21,8 @@ public enum Gate {
         return ScanResult(
             snapshot: c.snapshot, graph: c.graph, findings: sortedForReports(applied), waivers: waivers, rules: run.rules, disabledRules: run.disabledRules,
             catalogVersion: c.catalog.version, catalog: c.catalog, policy: c.policy, now: c.now, limitations: Array(Set(limitations)).sorted(),
-            dataCoverage: DataCoverage(rules: RuleEngine.descriptions, disabled: run.disabledRules, snapshot: c.snapshot, graph: c.graph))
+            dataCoverage: DataCoverage(rules: RuleEngine.descriptions, disabled: run.disabledRules, snapshot: c.snapshot, graph: c.graph,
+                roster: c.roster != nil, certification: c.certification != nil))
     }
 
     /// A policy's severity for a rule replaces the rule's default: a finding at the default takes

@@ -31,7 +31,8 @@ public struct CERT001RevokedInReviewStillPresent: Rule {
             RuleExample("the same person, another organization", ExampleSnapshot().huntress("a@corp.example", "Admin", org: "88102"),
                 certification: review("a@corp.example", "Admin", organization: "88101")),
             RuleExample("no certification: not evaluated", ExampleSnapshot().huntress("a@corp.example", "Admin", org: "88101")),
-        ])
+        ],
+        needs: [.certification])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         guard let review = c.certification else { return [] }

@@ -30,7 +30,8 @@ public struct XP002LeaverStillHasAccess: Rule {
             RuleExample("leaves next month", ExampleSnapshot().huntress("soon@corp.example", "Admin"),
                 roster: ExampleSnapshot.roster([("soon@corp.example", .left, "2026-12-31")])),
             RuleExample("no roster: not evaluated", ExampleSnapshot().huntress("gone@corp.example", "Admin")),
-        ])
+        ],
+        needs: [.roster])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         guard let roster = c.roster else { return [] }

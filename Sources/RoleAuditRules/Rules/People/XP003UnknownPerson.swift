@@ -31,7 +31,8 @@ public struct XP003UnknownPerson: Rule {
             RuleExample("an API key", ExampleSnapshot().apiKey("7", roles: ["Viewer"]),
                 roster: ExampleSnapshot.roster([("admin@corp.example", .active, nil)])),
             RuleExample("no roster: not evaluated", ExampleSnapshot().huntress("stranger@gmail.com", "User", org: "88101")),
-        ])
+        ],
+        needs: [.roster])
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         guard let roster = c.roster else { return [] }
