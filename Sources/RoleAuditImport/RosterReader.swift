@@ -1,4 +1,3 @@
-import CSV
 import Foundation
 import RoleAuditModel
 
@@ -16,48 +15,12 @@ public enum RosterReader {
     }
 
     static func parse(_ text: String, file: String) throws -> [Roster.Entry] {
-        let starts = try CortexCSV.recordLines(text, file: file)
-        let delimiter = CortexCSV.delimiter(of: Substring(text))
-        let reader: CSVReader
-        do {
-            reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: false, delimiter: delimiter.unicodeScalars.first ?? ",")
-        } catch {
-            throw ImportError.syntax(InputLocation(file: file, line: 1), expected: "a CSV header row (email, name, status, left_on)", found: "\(error)")
-        }
-        let header = (reader.headerRow ?? []).map(CortexCSV.normalise)
-        let columns = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        for required in ["email", "status"] where columns[required] == nil {
-            throw ImportError.invalid(
-                InputLocation(file: file, line: 1), expected: "a roster header with columns email, name, status, left_on",
-                found: "no '\(required)' column (columns: \(header.prefix(8).map { ErrorText.quote($0) }.joined(separator: ", ")))")
-        }
+        var rows = try SpreadsheetRows(text, file: file, what: "a roster header with columns email, name, status, left_on", required: ["email", "status"])
         var entries: [Roster.Entry] = []
         var seen: [String: Int] = [:]
-        var record = 0
-        while true {
-            let row: [String]?
-            do {
-                if let error = reader.error { throw error }
-                row = reader.next()
-                if let error = reader.error { throw error }
-            } catch {
-                throw ImportError.syntax(InputLocation(file: file, record: "row \(record + 1)"), expected: "a CSV record", found: "\(error)")
-            }
-            guard let row else { break }
-            record += 1
-            let line = record < starts.count ? starts[record] : record + 1
-            if row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
-            func at(_ column: String) -> InputLocation { InputLocation(file: file, line: line, record: "row \(record), column \"\(column)\"") }
-            guard row.count == header.count else {
-                throw ImportError.syntax(
-                    InputLocation(file: file, line: line, record: "row \(record)"), expected: "\(header.count) fields as in the header",
-                    found: "\(row.count) (an unquoted '\(delimiter)' or quote?)")
-            }
-            func value(_ name: String) -> String? {
-                guard let i = columns[name] else { return nil }
-                let v = row[i].trimmingCharacters(in: .whitespacesAndNewlines)
-                return v.isEmpty ? nil : v
-            }
+        while let row = try rows.next() {
+            let line = row.line
+            let at = row.at, value = { row.value($0) }
             guard let email = value("email")?.lowercased(), email.contains("@"), !email.hasPrefix("@"), !email.hasSuffix("@") else {
                 throw ImportError.invalid(at("email"), expected: "an email address", found: value("email").map(ErrorText.quote) ?? "nothing")
             }

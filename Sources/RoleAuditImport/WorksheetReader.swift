@@ -1,4 +1,3 @@
-import CSV
 import Foundation
 import RoleAuditModel
 
@@ -9,49 +8,15 @@ public enum WorksheetReader {
     public static func read(_ path: String, reviewedAt: String) throws -> Certification {
         let file = try InputFile.read(path, maxSize: ImportOptions.defaultMaxFileSize)
         let text = String(decoding: file.buffer, as: UTF8.self)
-        let starts = try CortexCSV.recordLines(text, file: path)
-        let delimiter = CortexCSV.delimiter(of: Substring(text))
-        let reader: CSVReader
-        do {
-            reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: false, delimiter: delimiter.unicodeScalars.first ?? ",")
-        } catch {
-            throw ImportError.syntax(InputLocation(file: path, line: 1), expected: "the worksheet's header row (entitlements.csv)", found: "\(error)")
-        }
-        let header = (reader.headerRow ?? []).map(CortexCSV.normalise)
-        let columns = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        for required in ["platform", "principal", "role", "level", "via", "decision", "reviewer", "comment"] where columns[required] == nil {
-            throw ImportError.invalid(
-                InputLocation(file: path, line: 1), expected: "an entitlements.csv worksheet (columns platform, ..., decision, reviewer, comment)",
-                found: "no '\(required)' column")
-        }
+        var rows = try SpreadsheetRows(
+            text, file: path, what: "an entitlements.csv worksheet (columns platform, ..., decision, reviewer, comment)",
+            required: ["platform", "principal", "role", "level", "via", "decision", "reviewer", "comment"])
         var reviewers: [String: Certification.Tally] = [:]
         var revocations: [Certification.Revocation] = []
         var scanDate: String?
-        var record = 0
-        while true {
-            let row: [String]?
-            do {
-                if let error = reader.error { throw error }
-                row = reader.next()
-                if let error = reader.error { throw error }
-            } catch {
-                throw ImportError.syntax(InputLocation(file: path, record: "row \(record + 1)"), expected: "a CSV record", found: "\(error)")
-            }
-            guard let row else { break }
-            record += 1
-            let line = record < starts.count ? starts[record] : record + 1
-            if row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
-            func at(_ column: String) -> InputLocation { InputLocation(file: path, line: line, record: "row \(record), column \"\(column)\"") }
-            guard row.count == header.count else {
-                throw ImportError.syntax(
-                    InputLocation(file: path, line: line, record: "row \(record)"), expected: "\(header.count) fields as in the header",
-                    found: "\(row.count) (an unquoted '\(delimiter)' or quote?)")
-            }
-            func value(_ name: String) -> String? {
-                guard let i = columns[name] else { return nil }
-                let v = unguarded(row[i]).trimmingCharacters(in: .whitespacesAndNewlines)
-                return v.isEmpty ? nil : v
-            }
+        while let row = try rows.next() {
+            let record = row.record
+            let at = row.at, value = { row.value($0, unguarded) }
             // The row must still name a grant as the scan wrote it: a platform, a principal, a role,
             // a level, and the place that level names.
             guard let platformText = value("platform"), let platform = Platform(rawValue: platformText.lowercased()) else {
@@ -93,7 +58,7 @@ public enum WorksheetReader {
             reviewers[reviewer ?? ""] = tally
         }
         return Certification(
-            worksheet: .init(path: path, sha256: file.sha256, rows: record), scanDate: scanDate, reviewedAt: reviewedAt, reviewers: reviewers,
+            worksheet: .init(path: path, sha256: file.sha256, rows: rows.records), scanDate: scanDate, reviewedAt: reviewedAt, reviewers: reviewers,
             revocations: revocations)
     }
 
