@@ -197,19 +197,12 @@ public enum Scanner {
 
     /// What the terminal shows: every value from an export through `Terminal.text`.
     static func summary(_ r: ScanResult, written: [String], failing: [Finding], options: ScanOptions, exit: Int32) -> TerminalText {
-        // One pass over the findings, copying none but the few shown.
-        var waived = 0, baselined = 0, openCount = 0
-        var bySeverity: [Severity: Int] = [:]
+        let (waived, baselined, openCount, bySeverity) = (r.counts.waived, r.counts.baselined, r.counts.open, r.counts.bySeverity)
         // Top findings grouped by rule and scope, most severe first: one line for the ten people a
         // rule found in one tenant, rather than ten lines that say the same thing.
         struct Group { let first: Finding; var principals: [String]; var count: Int }
         var groups: [Group] = [], index: [String: Int] = [:]
-        for f in r.findings {
-            if f.status == .waived { waived += 1 }
-            if f.status == .baselined { baselined += 1 }
-            guard f.isOpen else { continue }
-            openCount += 1
-            bySeverity[f.severity, default: 0] += 1
+        for f in r.findings where f.isOpen {
             let key = "\(f.ruleID)\u{1F}\(f.platform.rawValue)\u{1F}\(f.scope)"
             if let i = index[key] {
                 groups[i].count += 1

@@ -26,6 +26,8 @@ public struct ScanResult: Sendable {
     /// Each built-in rule's state in this scan (passed, failed, disabled, not evaluated), in id
     /// order: what the data let the rule judge, with the findings as the gate judged them.
     public let ruleStates: [RuleState]
+    /// The findings counted by status and open ones by severity, once, for every summary.
+    public let counts: FindingCounts
     let dataCoverage: DataCoverage
     /// With `--baseline` (or in a diff): what the baseline held and which entries are stale.
     public let baseline: BaselineReport?
@@ -52,6 +54,7 @@ public struct ScanResult: Sendable {
         self.limitations = limitations
         self.dataCoverage = dataCoverage
         ruleStates = dataCoverage.states(of: RuleEngine.descriptions, findings: findings)
+        counts = FindingCounts(findings)
         self.baseline = baseline
         self.changes = changes
         self.history = history
@@ -69,6 +72,25 @@ public struct ScanResult: Sendable {
             catalogVersion: catalogVersion, catalog: catalog, policy: policy, now: now, limitations: limitations, dataCoverage: dataCoverage,
             baseline: baseline ?? self.baseline, changes: changes ?? self.changes, history: history ?? self.history)
     }
+}
+
+/// How many findings are open, waived and baselined, and the open ones by severity.
+public struct FindingCounts: Sendable {
+    public private(set) var open = 0, waived = 0, baselined = 0
+    public private(set) var bySeverity: [Severity: Int] = [:]
+
+    init(_ findings: [Finding]) {
+        for f in findings {
+            if f.status == .waived { waived += 1 }
+            if f.status == .baselined { baselined += 1 }
+            guard f.isOpen else { continue }
+            open += 1
+            bySeverity[f.severity, default: 0] += 1
+        }
+    }
+
+    /// The most severe open finding's severity.
+    public var worst: Severity? { Severity.allCases.filter { bySeverity[$0] != nil }.max() }
 }
 
 /// What a waiver did in a scan.

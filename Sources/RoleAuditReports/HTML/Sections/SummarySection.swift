@@ -5,19 +5,14 @@ import RoleAuditRules
 /// not evaluated), as the gate's result holds it.
 enum SummarySection {
     static func write(_ r: ScanResult, _ out: HTMLOutput) {
-        // Counted in one pass over the findings, without copying the open ones.
-        var waived = 0, baselined = 0, openCount = 0
-        var bySeverity: [Severity: Int] = [:], byCategory: [RuleCategory: Int] = [:], byScope: [String: Int] = [:]
-        for f in r.findings {
-            if f.status == .waived { waived += 1 }
-            if f.status == .baselined { baselined += 1 }
-            guard f.isOpen else { continue }
-            openCount += 1
-            bySeverity[f.severity, default: 0] += 1
+        let (waived, baselined, openCount, bySeverity) = (r.counts.waived, r.counts.baselined, r.counts.open, r.counts.bySeverity)
+        // The open findings by category and place, in one pass without copying them.
+        var byCategory: [RuleCategory: Int] = [:], byScope: [String: Int] = [:]
+        for f in r.findings where f.isOpen {
             byCategory[f.category, default: 0] += 1
             byScope[HTMLReportWriter.location(of: f, in: r), default: 0] += 1
         }
-        let worst = Severity.allCases.filter { bySeverity[$0] != nil }.max()
+        let worst = r.counts.worst
         let verdict = worst.map { "\(openCount) open finding(s); the most severe is \($0.rawValue)." } ?? "No open finding."
         let incomplete: HTML = r.snapshot.isComplete ? .empty : " The input is incomplete: see the coverage in the scan scope."
         out.write("<section id=\"summary\" aria-labelledby=\"summary-h\">\n<h2 id=\"summary-h\">Summary</h2>\n")
