@@ -35,12 +35,45 @@ extension Gate {
         }
         let domains = DomainModel(grants: result.graph.grants, policy: result.policy)
         let names = Scrubber.Names(result, map: map)
+        let s = result.snapshot
+        // Which customers each organization, tenant, account and input scope is: every record is
+        // then handed to its customers in one pass, and no customer reads the whole scan.
+        var organizationOwners: [String: [Int]] = [:], tenantOwners: [String: [Int]] = [:], scopeOwners: [String: [Int]] = [:]
+        for (i, c) in map.all.enumerated() {
+            for o in Set(c.organizations) { organizationOwners[o, default: []].append(i) }
+            for t in Set(c.tenants) { tenantOwners[t, default: []].append(i) }
+            for x in Set(c.tenants).union(c.accounts) { scopeOwners[x, default: []].append(i) }
+        }
+        // Record indices per customer, ascending (records in the whole scan's order).
+        func bucket<T>(_ xs: [T], _ owners: (T) -> [Int]) -> [[Int]] {
+            var out = Array(repeating: [Int](), count: map.all.count)
+            for (k, x) in xs.enumerated() { for i in owners(x) where out[i].last != k { out[i].append(k) } }
+            return out
+        }
+        let allCustomers = Array(map.all.indices)
+        // A customer's inputs: every source at a path one of its scopes' sources has.
+        var filesOf = bucket(s.sources) { $0.scope.flatMap { scopeOwners[$0] } ?? [] }.map { Set($0.map { s.sources[$0].path }) }
+        var pathOwners: [String: [Int]] = [:]
+        for (i, files) in filesOf.enumerated() { for f in files { pathOwners[f, default: []].append(i) } }
+        let sourcesOf = bucket(s.sources) { pathOwners[$0.path] ?? [] }
+        var peopleOf = grantsOf.map { Set($0.map { PrincipalID(platform: $0.platform, key: $0.principal) }) }
         let holders = Set(result.snapshot.grants.map { PrincipalID(platform: $0.platform, key: $0.principal) })
-        // Found once for all the customers: who has no grant, where each record is, and which
-        // customers each finding's evidence reaches.
-        let idle = result.snapshot.principals.filter { $0.platform == .cortexXDR && !holders.contains(PrincipalID(platform: $0.platform, key: $0.key)) }
+        // A Cortex user with no role belongs to the tenant whose export lists them.
+        var customersOfFile: [String: [Int]] = [:]
+        for (i, c) in map.all.enumerated() where !c.tenants.isEmpty {
+            for f in filesOf[i] { customersOfFile[f, default: []].append(i) }
+        }
+        for p in s.principals where p.platform == .cortexXDR && !holders.contains(PrincipalID(platform: p.platform, key: p.key)) {
+            guard let f = p.source?.file else { continue }
+            for i in customersOfFile[f] ?? [] { peopleOf[i].insert(PrincipalID(platform: p.platform, key: p.key)) }
+        }
+        filesOf = []
+        var peopleOwners: [PrincipalID: [Int]] = [:]
+        for (i, people) in peopleOf.enumerated() { for p in people { peopleOwners[p, default: []].append(i) } }
         var recordIndex: [PrincipalID: Int] = [:]
-        for (i, p) in result.snapshot.principals.enumerated() { recordIndex[PrincipalID(platform: p.platform, key: p.key)] = i }
+        for (i, p) in s.principals.enumerated() { recordIndex[PrincipalID(platform: p.platform, key: p.key)] = i }
+        // Which customers each finding's evidence reaches, and which customers may hold each
+        // finding (`view` decides on these alone).
         var reachedBy = [Set<Int>](repeating: [], count: result.findings.count)
         for (k, f) in result.findings.enumerated() {
             for e in f.evidence {
@@ -52,31 +85,55 @@ extension Gate {
                 }
             }
         }
-        let shared = Shared(domains: domains, names: names, idle: idle, recordIndex: recordIndex, reachedBy: reachedBy)
-        return map.all.indices.map { view(result, map.all[$0], number: $0, grants: grantsOf[$0], map: map, shared: shared) }
+        let findingsOf = bucket(Array(result.findings.indices)) { k -> [Int] in
+            let f = result.findings[k]
+            if let o = f.organization { return organizationOwners[o] ?? [] }
+            if let t = f.tenant { return tenantOwners[t] ?? [] }
+            var out = reachedBy[k]
+            if f.evidence.allSatisfy({ $0.grant == nil }) {
+                if let p = f.principal {
+                    out.formUnion(peopleOwners[PrincipalID(platform: f.platform, key: p)] ?? [])
+                } else if let a = f.account {
+                    out.formUnion(underAccount[a] ?? [])
+                }
+            }
+            return Array(out)
+        }
+        let records = Records(
+            accounts: bucket(s.accounts) { $0.platform == .huntress ? underAccount[$0.id] ?? [] : [] },
+            organizations: bucket(s.organizations) { ($0.platform == .huntress ? organizationOwners[$0.id] : tenantOwners[$0.id]) ?? [] },
+            groups: bucket(s.groups) { tenantOwners[$0.tenant] ?? [] },
+            roles: bucket(s.roles) { $0.tenant.map { tenantOwners[$0] ?? [] } ?? allCustomers },
+            sources: sourcesOf,
+            coverage: bucket(s.coverage) { $0.scope.flatMap { scopeOwners[$0] } ?? [] },
+            findings: findingsOf)
+        let shared = Shared(names: names, recordIndex: recordIndex, reachedBy: reachedBy, foreign: ForeignDomains(domains, map))
+        return map.all.indices.map { i in
+            view(result, map.all[i], number: i, grants: grantsOf[i], people: peopleOf[i], records: records, map: map, shared: shared)
+        }
     }
 
     /// What every customer's view reads, computed once.
     struct Shared {
-        let domains: DomainModel
         let names: Scrubber.Names
-        let idle: [Principal]
         let recordIndex: [PrincipalID: Int]
         let reachedBy: [Set<Int>]
+        let foreign: ForeignDomains
     }
 
-    /// `result` restricted to customer `c`, whose grants are `grants`.
-    static func view(_ result: ScanResult, _ c: Customer, number: Int, grants: [Grant], map: CustomerMap, shared: Shared) -> CustomerView {
-        let names = shared.names, domains = shared.domains
+    /// Per customer, the indices of the whole scan's records that may be its (ascending).
+    struct Records {
+        let accounts: [[Int]], organizations: [[Int]], groups: [[Int]], roles: [[Int]], sources: [[Int]], coverage: [[Int]], findings: [[Int]]
+    }
+
+    /// `result` restricted to customer `c`, whose grants are `grants` and people `people`.
+    static func view(
+        _ result: ScanResult, _ c: Customer, number: Int, grants: [Grant], people: Set<PrincipalID>, records: Records, map: CustomerMap, shared: Shared
+    ) -> CustomerView {
+        let names = shared.names
         let s = result.snapshot
         let tenants = Set(c.tenants), organizations = Set(c.organizations), accounts = Set(c.accounts)
         let scopes = tenants.union(accounts)
-        let files = Set(s.sources.filter { $0.scope.map(scopes.contains) ?? false }.map(\.path))
-        var people = Set(grants.map { PrincipalID(platform: $0.platform, key: $0.principal) })
-        // A Cortex user with no role belongs to the tenant whose export lists them.
-        for p in shared.idle where !tenants.isEmpty {
-            if let f = p.source?.file, files.contains(f) { people.insert(PrincipalID(platform: p.platform, key: p.key)) }
-        }
         let scrubber = Scrubber(names, keep: c, people: people)
         func mine(_ k: Int) -> Bool {
             let f = result.findings[k]
@@ -88,7 +145,7 @@ extension Gate {
             }
             return f.evidence.allSatisfy { $0.grant == nil } && (f.account.map(accounts.contains) ?? false)
         }
-        let findings = result.findings.indices.filter(mine).map { k -> Finding in
+        let findings = records.findings[number].filter(mine).map { k -> Finding in
             var f = result.findings[k]
             f.evidence = f.evidence.filter { $0.grant.map { CustomerMap.reaches($0, c) } ?? true }.map { e in
                 var e = e
@@ -101,21 +158,19 @@ extension Gate {
         }
         let prints = Set(findings.map(\.fingerprint))
         let snapshot = Snapshot(
-            accounts: s.accounts.filter { $0.platform == .huntress && accounts.contains($0.id) },
-            organizations: s.organizations.filter {
-                $0.platform == .huntress ? organizations.contains($0.id) : tenants.contains($0.id)
-            },
+            accounts: records.accounts[number].map { s.accounts[$0] },
+            organizations: records.organizations[number].map { s.organizations[$0] },
             principals: people.compactMap { shared.recordIndex[$0] }.sorted().map { s.principals[$0] },
-            groups: s.groups.filter { tenants.contains($0.tenant) }.map { g in
-                var g = g
+            groups: records.groups[number].map { k in
+                var g = s.groups[k]
                 let platform = g.platform
                 g.members = g.members.filter { people.contains(PrincipalID(platform: platform, key: $0.lowercased())) || people.contains(PrincipalID(platform: platform, key: $0)) }
                 return g
             },
-            roles: s.roles.filter { $0.tenant.map(tenants.contains) ?? true },
+            roles: records.roles[number].map { s.roles[$0] },
             grants: grants,
-            sources: s.sources.filter { files.contains($0.path) },
-            coverage: s.coverage.filter { issue in
+            sources: records.sources[number].map { s.sources[$0] },
+            coverage: records.coverage[number].map { s.coverage[$0] }.filter { issue in
                 guard let scope = issue.scope, scopes.contains(scope) else { return false }
                 if let p = issue.principal, let platform = issue.platform, !people.contains(PrincipalID(platform: platform, key: p)) { return false }
                 return true
@@ -160,36 +215,79 @@ extension Gate {
             history: nil)
         // Another customer's people who reach this one (its user with an account-level role) are
         // named by number: their address would name their customer.
-        let foreign = Self.foreignPeople(restricted.snapshot, c, domains)
-        return CustomerView(
-            customer: c, result: foreign.isEmpty ? restricted : redact(restricted, TextRewriter(foreign)), principals: people.count)
+        let foreign = Self.foreignPeople(restricted.snapshot, number, shared.foreign)
+        return CustomerView(customer: c, result: foreign.isEmpty ? restricted : redact(restricted, foreign), principals: people.count)
     }
 
-    /// Pseudonyms, for one customer's view, for the people and domains of other customers: a domain
-    /// whose organizations (`org_domains`, or inferred) are all another customer's, and whoever has
-    /// an address there.
-    static func foreignPeople(_ s: Snapshot, _ c: Customer, _ domains: DomainModel) -> [String: String] {
-        let mine = Set(c.organizations)
-        func foreign(_ domain: String?) -> Bool {
-            guard let d = domain, !domains.mspDomains.contains(d), let orgs = domains.organizationsOf[d], !orgs.isEmpty else { return false }
-            return !orgs.contains(where: mine.contains)
+    /// The domains a customer's view hides: a domain whose organizations (`org_domains`, or
+    /// inferred) are all another customer's. Found once for all the customers, as which customers
+    /// own an organization of each domain, so that no customer's view reads every domain.
+    struct ForeignDomains: Sendable {
+        /// Each domain that can be foreign (not the MSP's, with organizations) to the customers
+        /// (by number) that own one of its organizations.
+        let owners: [String: Set<Int>]
+        /// Per customer, how many of those domains are its own.
+        let own: [Int]
+        let maxWords: Int
+        let firstWords: Set<String>
+
+        init(_ domains: DomainModel, _ map: CustomerMap) {
+            var organizationOwners: [String: [Int]] = [:]
+            for (i, c) in map.all.enumerated() { for o in c.organizations { organizationOwners[o, default: []].append(i) } }
+            var owners: [String: Set<Int>] = [:]
+            var own = Array(repeating: 0, count: map.all.count)
+            for (d, orgs) in domains.organizationsOf where !orgs.isEmpty && !domains.mspDomains.contains(d) {
+                let o = Set(orgs.flatMap { organizationOwners[$0] ?? [] })
+                owners[d] = o
+                for i in o { own[i] += 1 }
+            }
+            self.owners = owners
+            self.own = own
+            maxWords = min(12, owners.keys.map { TextRewriter.words(in: Array($0.unicodeScalars)).count }.max() ?? 1)
+            firstWords = TextRewriter.firstWords(of: owners.keys)
         }
+
+        func isForeign(_ domain: String?, to customer: Int) -> Bool {
+            guard let d = domain, let o = owners[d] else { return false }
+            return !o.contains(customer)
+        }
+    }
+
+    /// Pseudonyms, for one customer's view (customer number `customer`), for the people and domains
+    /// of other customers (see `ForeignDomains`): the domains, and whoever has an address there.
+    static func foreignPeople(_ s: Snapshot, _ customer: Int, _ domains: ForeignDomains) -> TextRewriter {
         func domain(_ address: String) -> String? {
             address.lastIndex(of: "@").map { String(address[address.index(after: $0)...]).lowercased() }
         }
-        var keys = Set(s.grants.map(\.principal).filter { foreign(domain($0)) })
-        for p in s.principals where foreign(p.emailDomain) { keys.insert(p.key) }
+        var keys = Set(s.grants.map(\.principal).filter { domains.isForeign(domain($0), to: customer) })
+        var withKey: [String: [Int]] = [:]
+        for (k, p) in s.principals.enumerated() {
+            withKey[p.key, default: []].append(k)
+            if domains.isForeign(p.emailDomain, to: customer) { keys.insert(p.key) }
+        }
         var table: [String: String] = [:]
         for (i, key) in keys.sorted().enumerated() {
             let alias = "user-\(i + 1)@another-customer.invalid"
             table[key] = alias
-            for p in s.principals where p.key == key {
+            for p in (withKey[key] ?? []).map({ s.principals[$0] }) {
                 if let e = p.email { table[e] = alias }
                 if let n = p.name, !n.isEmpty { table[n] = "user \(i + 1) of another customer" }
             }
         }
-        for (d, _) in domains.organizationsOf where foreign(d) { table[d] = "another-customer.invalid" }
-        return table
+        table[""] = nil
+        // Every domain foreign to the customer is in the table, and wins over a person's entry of
+        // the same spelling; looked up, not copied, so that a view costs its own size. Words are
+        // tried for the longest of every domain, which finds no other match than the customer's.
+        let people = table
+        let maxWords = max(min(12, people.keys.map { TextRewriter.words(in: Array($0.unicodeScalars)).count }.max() ?? 1), domains.maxWords)
+        return TextRewriter(
+            maxWords: maxWords, isEmpty: people.isEmpty && domains.owners.count - domains.own[customer] - (domains.isForeign("", to: customer) ? 1 : 0) == 0,
+            firstWords: TextRewriter.firstWords(of: people.keys).union(domains.firstWords)
+        ) { key in
+            if key.isEmpty { return nil }
+            if domains.isForeign(key, to: customer) { return "another-customer.invalid" }
+            return people[key]
+        }
     }
 }
 
