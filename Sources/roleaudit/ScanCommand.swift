@@ -202,8 +202,15 @@ struct ReportOptions: ParsableArguments {
         Console(console, reportOnStdout: stdout != nil).show(
             outcome.summary, policy: input.policyFile().line, verbose: { Console.details(outcome.result) },
             reports: stdout.map { "\($0.name) written to stdout" })
+        // Kept until the process ends: freeing a million-grant scan object by object took seconds
+        // after the last report was written, and the process is about to exit anyway.
+        ScanOutcome.kept = outcome
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
+}
+
+extension ScanOutcome {
+    nonisolated(unsafe) static var kept: ScanOutcome?
 }
 
 let exitCodes = """

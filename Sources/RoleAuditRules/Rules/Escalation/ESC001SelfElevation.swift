@@ -43,12 +43,18 @@ public struct ESC001SelfElevation: Rule {
     private func huntress(_ c: RuleContext) -> [Finding] {
         guard let top = c.catalog.role("Admin", on: .huntress, level: .organization) else { return [] }
         var out: [Finding] = []
+        // The organizations of each account, listed once (not once per finding).
+        var orgsOf: [String: [String]] = [:]
+        for o in c.snapshot.organizations where o.platform == .huntress {
+            if let a = o.accountID { orgsOf[a, default: []].append(o.id) }
+        }
+        orgsOf = orgsOf.mapValues { $0.sorted() }
         for g in c.grants(ofRoles: { $0?.level == .account && $0?.holds("roles.assign") == true && $0?.holds("users.org.manage") == true }) {
             guard g.platform == .huntress, let role = c.documentedRole(of: g), let account = c.account(of: g) else { continue }
             let held = c.capabilities(ofAll: c.grants(of: g.principal, on: g.platform).filter { $0.level == .account && $0.target == account })
             let gained = top.capabilities.subtracting(held).sorted()
             guard !gained.isEmpty else { continue }
-            let orgs = c.snapshot.organizations.filter { $0.platform == .huntress && $0.accountID == account }.map(\.id).sorted()
+            let orgs = orgsOf[account] ?? []
             out.append(Finding(
                 rule: Self.description, platform: .huntress, account: account, principal: g.principal, role: role.name,
                 message: "\(g.principal) holds \(role.name) and can create an organization-level Admin in every organization of account \(account) (\(orgs.count) organizations\(orgs.isEmpty ? "" : ": " + orgs.prefix(10).joined(separator: ", "))\(orgs.count > 10 ? ", ..." : "")), gaining \(Self.list(gained))",

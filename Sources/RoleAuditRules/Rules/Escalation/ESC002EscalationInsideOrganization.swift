@@ -32,24 +32,50 @@ public struct ESC002EscalationInsideOrganization: Rule {
 
     public func evaluate(_ c: RuleContext) -> [Finding] {
         guard let top = c.catalog.role("Admin", on: .huntress, level: .organization) else { return [] }
+        let graph = c.graph
         var out: [Finding] = []
-        let adders = c.grants(ofRoles: { $0?.platform == .huntress && $0?.level == .organization && $0?.holds("roles.assign") == true })
+        // The adders' grants by position, in principal order; fields are read by index, and a grant
+        // is copied only into a finding (see AccessGraph.swift on copies).
+        let adders = c.grantPositionsByRole { $0?.platform == .huntress && $0?.level == .organization && $0?.holds("roles.assign") == true }
+            .flatMap(\.positions).sorted()
         // A large export has hundreds of thousands of adders holding a handful of distinct sets of
-        // capabilities: what each set gains, and each role's reading, are worked out once.
-        var gainedText: [Set<CapabilityID>: String] = [:]
+        // capabilities, under tens of thousands of role ids (a role id is per place). Each role id
+        // is numbered by its set of capabilities once, and what a combination of sets gains, and
+        // each role's reading, are worked out once.
+        var setOfRole: [Int32: Int] = [:], setNumbers: [Set<CapabilityID>: Int] = [:], sets: [Set<CapabilityID>] = []
+        func setNumber(_ role: Int32) -> Int {
+            if let known = setOfRole[role] { return known }
+            let caps = graph.roles[Int(role)].capabilities ?? []
+            let n = setNumbers[caps] ?? sets.count
+            if n == sets.count {
+                setNumbers[caps] = n
+                sets.append(caps)
+            }
+            setOfRole[role] = n
+            return n
+        }
+        var gainedText: [[Int]: String] = [:]
         var readings: [String: [String]] = [:]
-        for g in adders where g.platform == .huntress && g.level == .organization {
-            guard let role = c.documentedRole(of: g), let assign = role.grant("roles.assign") else { continue }
-            let account = c.account(of: g)
+        for i in adders where graph.grants[i].platform == .huntress && graph.grants[i].level == .organization {
+            guard let role = graph.role(ofGrant: i).documented, let assign = role.grant("roles.assign") else { continue }
+            let target = graph.grants[i].target
+            let account = graph.accountOfOrganization[target]
             // What the principal already holds in this organization: its grants there, and its
             // account-level grants in the organization's account.
-            let held = c.capabilities(ofAll: c.grants(of: g.principal, on: .huntress)
-                .filter { ($0.level == .organization && $0.target == g.target) || ($0.level == .account && $0.target == account) })
+            var held: [Int] = []
+            for j in graph.grantRange[Int(graph.principalOf[i])]
+            where (graph.grants[j].level == .organization && graph.grants[j].target == target)
+                || (graph.grants[j].level == .account && account != nil && graph.grants[j].target == account)
+            {
+                held.append(setNumber(graph.roleOf[j]))
+            }
+            held = Array(Set(held)).sorted()
             let gained: String
             if let known = gainedText[held] {
                 gained = known
             } else {
-                gained = top.capabilities.subtracting(held).sorted().map(\.rawValue).joined(separator: ", ")
+                let all = held.reduce(into: Set<CapabilityID>()) { $0.formUnion(sets[$1]) }
+                gained = top.capabilities.subtracting(all).sorted().map(\.rawValue).joined(separator: ", ")
                 gainedText[held] = gained
             }
             guard !gained.isEmpty else { continue }
@@ -60,9 +86,10 @@ public struct ESC002EscalationInsideOrganization: Rule {
                 reading = [assign.passage.map { "the broader reading of H:146 (passage \($0)): an organization-level \(role.name) may give any organization-level role, Admin included; on the narrower reading it may give none stronger than its own and this is no escalation" }].compactMap { $0 }
                 readings[role.name] = reading
             }
+            let g = graph.grants[i]
             out.append(Finding(
-                rule: Self.description, platform: .huntress, account: account, organization: g.target, principal: g.principal, role: role.name,
-                message: "\(g.principal) holds \(role.name) in organization \(g.target) and can add an organization-level Admin there, gaining \(gained)",
+                rule: Self.description, platform: .huntress, account: account, organization: target, principal: g.principal, role: role.name,
+                message: "\(g.principal) holds \(role.name) in organization \(target) and can add an organization-level Admin there, gaining \(gained)",
                 evidence: [.grant(g, "adds organization-level users (H:146)")], assumptions: reading,
                 severity: assign.isAmbiguous ? .medium : .high))
         }

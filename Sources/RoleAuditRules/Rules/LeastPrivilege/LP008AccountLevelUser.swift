@@ -38,18 +38,36 @@ public struct LP008AccountLevelUser: Rule {
         return users + underReview(c)
     }
 
-    /// One note per account on its organization-level Security Engineers (H:156).
+    /// One note per account on its organization-level Security Engineers (H:156). Read by grant
+    /// position and principal id: a large export has hundreds of thousands of them, and only the
+    /// hundred cited as evidence are copied.
     private func underReview(_ c: RuleContext) -> [Finding] {
-        let grants = c.grants(ofRoles: { $0?.platform == .huntress && $0?.level == .organization && $0?.name == "Security Engineer" })
-        let byAccount = Dictionary(grouping: grants) { c.account(of: $0) ?? "" }
+        let graph = c.graph
+        let positions = c.grantPositionsByRole { $0?.platform == .huntress && $0?.level == .organization && $0?.name == "Security Engineer" }
+            .flatMap(\.positions).sorted()
+        var accountOfPlace: [Int32: String] = [:]
+        var byAccount: [String: [Int]] = [:]
+        for i in positions {
+            let place = graph.placeOf[i]
+            let account: String
+            if let known = accountOfPlace[place] {
+                account = known
+            } else {
+                account = graph.accountOfOrganization[graph.grants[i].target] ?? ""
+                accountOfPlace[place] = account
+            }
+            byAccount[account, default: []].append(i)
+        }
         return byAccount.keys.sorted().compactMap { account in
-            let gs = byAccount[account] ?? []
-            let people = Set(gs.map(\.principal)).sorted()
+            let at = byAccount[account] ?? []
+            // Principal ids ascend as their keys do (one platform here).
+            let people = Set(at.map { graph.principalOf[$0] }).sorted().map { graph.principals[Int($0)].key }
             guard !people.isEmpty else { return nil }
+            let cited = at.prefix(RuleEngine.evidenceLimit).map { graph.grants[$0] }
             return Finding(
                 rule: Self.description, platform: .huntress, account: account.isEmpty ? nil : account, role: "organization/Security Engineer",
                 message: "\(people.count) principal(s) hold the organization-level Security Engineer role, which the vendor is reviewing (it may be removed or limited): \(people.prefix(5).joined(separator: ", "))\(people.count > 5 ? ", ..." : "")",
-                evidence: RuleEngine.capped(c.evidence(gs.prefix(RuleEngine.evidenceLimit)) { "\($0.principal) holds Security Engineer in organization \($0.target)" }, total: gs.count),
+                evidence: RuleEngine.capped(c.evidence(cited) { "\($0.principal) holds Security Engineer in organization \($0.target)" }, total: at.count),
                 severity: .info)
         }
     }
