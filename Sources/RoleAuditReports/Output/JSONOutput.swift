@@ -61,10 +61,10 @@ public final class JSONOutput {
 
     // MARK: members
 
-    public func key(_ key: StaticString) { key.withUTF8Buffer { name(Array($0)) } }
+    public func key(_ key: StaticString) { key.withUTF8Buffer { name($0) } }
 
     /// A key computed at run time (a rule id in `by_rule`): the caller sorts them.
-    public func key(_ key: String) { name(Array(key.utf8)) }
+    public func key(_ key: String) { Array(key.utf8).withUnsafeBufferPointer { name($0) } }
 
     public func field(_ key: StaticString, _ value: String?) {
         self.key(key)
@@ -135,11 +135,15 @@ public final class JSONOutput {
 
     // MARK: layout
 
-    private func name(_ bytes: [UInt8]) {
-        if let last = open.last?.lastKey {
-            assert(last.lexicographicallyPrecedes(bytes), "JSON keys out of order: \(String(decoding: bytes, as: UTF8.self))")
-        }
-        if !open.isEmpty { open[open.count - 1].lastKey = bytes }
+    private func name(_ bytes: UnsafeBufferPointer<UInt8>) {
+        // Only a debug build keeps each container's last key to check the order: copying every key
+        // into an array cost an allocation per member written.
+        #if DEBUG
+            if let last = open.last?.lastKey {
+                assert(last.lexicographicallyPrecedes(bytes), "JSON keys out of order: \(String(decoding: bytes, as: UTF8.self))")
+            }
+            if !open.isEmpty { open[open.count - 1].lastKey = Array(bytes) }
+        #endif
         element()
         sink.byte(0x22)
         sink.append(bytes)

@@ -49,34 +49,36 @@ public enum RuleEngine {
         var findings = perRule.flatMap { $0 }
         findings += PolicyConflictRule.evaluate(context)
         return RuleRun(
-            context: context, findings: merge(findings).map(capEvidence), rules: enabled.map { $0.description }, disabledRules: disabled)
+            context: context, findings: merge(findings), rules: enabled.map { $0.description }, disabledRules: disabled)
     }
 
-    /// One finding per fingerprint: evidence of duplicates is kept.
+    /// One finding per fingerprint: evidence of duplicates is kept, up to `evidenceLimit`.
+    /// Findings are placed by position, not held in a dictionary of findings (which copied each
+    /// one in and out).
     static func merge(_ findings: [Finding]) -> [Finding] {
-        var byPrint: [String: Finding] = [:]
-        for f in findings {
-            if var existing = byPrint[f.fingerprint] {
-                existing.evidence += f.evidence.filter { !existing.evidence.contains($0) }
-                existing.assumptions = Array(Set(existing.assumptions + f.assumptions)).sorted()
-                byPrint[f.fingerprint] = existing
+        var at: [String: Int] = [:]
+        at.reserveCapacity(findings.count)
+        var out: [Finding] = []
+        out.reserveCapacity(findings.count)
+        for i in findings.indices {
+            if let j = at[findings[i].fingerprint] {
+                let f = findings[i]
+                out[j].evidence += f.evidence.filter { !out[j].evidence.contains($0) }
+                out[j].assumptions = Array(Set(out[j].assumptions + f.assumptions)).sorted()
             } else {
-                byPrint[f.fingerprint] = f
+                at[findings[i].fingerprint] = out.count
+                out.append(findings[i])
             }
         }
-        return Array(byPrint.values)
+        for j in out.indices where out[j].evidence.count > evidenceLimit {
+            out[j].evidence = capped(out[j].evidence, total: out[j].evidence.count)
+        }
+        return out
     }
 
     /// Evidence kept per finding: a note about a role held by 50,000 people lists the first ones
     /// and says how many more, so reports stay readable and small.
     public static let evidenceLimit = 100
-
-    static func capEvidence(_ f: Finding) -> Finding {
-        guard f.evidence.count > evidenceLimit else { return f }
-        var f = f
-        f.evidence = capped(f.evidence, total: f.evidence.count)
-        return f
-    }
 
     /// The evidence shown for `total` items of which `first` are the first ones: within the limit,
     /// the last slot says how many more there are. Rules with huge holder lists build only this.
