@@ -28,7 +28,8 @@ public struct People: Sendable {
         guard let at = e.utf8.firstIndex(of: UInt8(ascii: "@")), at != e.utf8.startIndex, e.utf8.index(after: at) != e.utf8.endIndex else {
             return nil
         }
-        return identityOf[e].map { identities[$0].name } ?? e
+        // Without identities in the policy there is nothing to look up (a hash per address saved).
+        return identityOf.isEmpty ? e : identityOf[e].map { identities[$0].name } ?? e
     }
 
     /// The person behind a principal: by its email (else its key, which for a human is the

@@ -8,7 +8,7 @@ enum Text {
     static func oneLine(_ s: String, limit: Int = 400) -> String {
         // Plain ASCII with single inner spaces is already one line: checked in one pass over the
         // bytes, as most cells of a large scan are, and returned without a copy.
-        if s.utf8.count <= limit, isOneLine(s.utf8) { return s }
+        if s.utf8.count <= limit, s.utf8.withContiguousStorageIfAvailable(isOneLine) ?? isOneLine(s.utf8) { return s }
         var out = ""
         var space = false
         for c in s.unicodeScalars {
@@ -27,7 +27,9 @@ enum Text {
     /// No control byte, no Unicode white space (what the slow path folds), no space at either end
     /// or next to another. Other non-ASCII text passes: junit.xml's test names are joined with a
     /// middle dot, and sending each through the scalar-by-scalar path was 3 % of a large scan.
-    private static func isOneLine(_ u: String.UTF8View) -> Bool {
+    /// Read on the string's bytes in place (an index walk and an array per non-ASCII scalar
+    /// before).
+    private static func isOneLine<C: Collection<UInt8>>(_ u: C) -> Bool where C.Index == Int {
         var previous: UInt8 = 0x20
         var i = u.startIndex
         while i != u.endIndex {
@@ -35,22 +37,25 @@ enum Text {
             if b < 0x20 || b == 0x7F || (b == 0x20 && previous == 0x20) { return false }
             if b >= 0xC2 && b <= 0xE3 && unicodeSpace(u, i) { return false }
             previous = b
-            i = u.index(after: i)
+            i += 1
         }
         return previous != 0x20 || u.isEmpty
     }
 
+    private static func isOneLine(_ u: String.UTF8View) -> Bool { isOneLine(Array(u)) }
+
     /// Whether the scalar starting at `i` is white space beyond ASCII: U+0085, U+00A0, U+1680,
     /// U+2000 to U+200A, U+2028, U+2029, U+202F, U+205F, U+3000 (Unicode's White_Space).
-    private static func unicodeSpace(_ u: String.UTF8View, _ i: String.Index) -> Bool {
-        let rest = u[i...].prefix(3)
-        let bytes = Array(rest)
-        switch bytes.count >= 2 ? (bytes[0], bytes[1]) : (0, 0) {
+    private static func unicodeSpace<C: Collection<UInt8>>(_ u: C, _ i: Int) -> Bool where C.Index == Int {
+        let n = u.endIndex - i
+        guard n >= 2 else { return false }
+        let third: UInt8? = n >= 3 ? u[i + 2] : nil
+        switch (u[i], u[i + 1]) {
         case (0xC2, 0x85), (0xC2, 0xA0): return true
-        case (0xE1, 0x9A): return bytes.count == 3 && bytes[2] == 0x80
-        case (0xE2, 0x80): return bytes.count == 3 && (bytes[2] <= 0x8A || bytes[2] == 0xA8 || bytes[2] == 0xA9 || bytes[2] == 0xAF)
-        case (0xE2, 0x81): return bytes.count == 3 && bytes[2] == 0x9F
-        case (0xE3, 0x80): return bytes.count == 3 && bytes[2] == 0x80
+        case (0xE1, 0x9A): return third == 0x80
+        case (0xE2, 0x80): return third.map { $0 <= 0x8A || $0 == 0xA8 || $0 == 0xA9 || $0 == 0xAF } ?? false
+        case (0xE2, 0x81): return third == 0x9F
+        case (0xE3, 0x80): return third == 0x80
         default: return false
         }
     }

@@ -20,6 +20,10 @@ struct Entitlement: Sendable {
     let account: String?
     /// The organization's or tenant's name, as the graph's place records give it.
     let placeName: String?
+    /// The Huntress account's name, if an export names it.
+    let accountName: String?
+    /// The customer of the organization or tenant (Sources/RoleAuditGraph/Customers.swift).
+    let customer: String?
 
     var organization: String? { grant.platform == .huntress && grant.level == .organization ? grant.target : nil }
     var tenant: String? { grant.platform == .cortexXDR ? grant.target : nil }
@@ -61,6 +65,13 @@ struct Entitlements: Sendable {
     let openCount: [Int32]
     private let openRuleLists: [String]
 
+    /// Per place id (the graph's `places`): its name, its customer, and for a Huntress place the
+    /// account above it as an organization and that account's name, and its name as an account.
+    /// Looked up once per place, not once per grant (five string-keyed lookups a row were a fifth of
+    /// a million-row worksheet).
+    private let placeNames: [String?], placeCustomers: [String?]
+    private let accountAbove: [String?], accountAboveName: [String?], nameAsAccount: [String?]
+
     var grants: [Grant] { graph.grants }
     var count: Int { graph.grants.count }
 
@@ -74,6 +85,11 @@ struct Entitlements: Sendable {
             return RiskTier.allCases.reversed().compactMap { t in counts[t].map { "\(t.rawValue) \($0)" } }.joined(separator: ", ")
         }
         let graph = r.graph
+        placeNames = graph.places.map { graph.name(ofPlace: $0) }
+        placeCustomers = graph.places.map { graph.customer(ofPlace: $0) }
+        accountAbove = graph.places.map { $0.platform == .huntress ? graph.accountOfOrganization[$0.id] : nil }
+        accountAboveName = accountAbove.map { $0.flatMap { graph.name(ofAccount: $0) } }
+        nameAsAccount = graph.places.map { $0.platform == .huntress ? graph.name(ofAccount: $0.id) : nil }
         var held = [Bool](repeating: false, count: graph.records.count)
         for i in graph.recordOf where i >= 0 { held[Int(i)] = true }
         roleless = graph.records.indices.filter { !held[$0] }.map { graph.records[$0] }
@@ -97,11 +113,18 @@ struct Entitlements: Sendable {
     subscript(i: Int) -> Entitlement {
         let g = graph.grants[i]
         let role = graph.role(ofGrant: i)
+        let place = Int(graph.placeOf[i])
+        let accountLevel = g.level == .account
+        let huntress = g.platform == .huntress
+        // The account a Huntress grant falls under: its own target, or its organization's account
+        // (AccessGraph.account(of:)), read from the place's.
+        let account = huntress ? (accountLevel ? g.target : accountAbove[place]) : nil
         return Entitlement(
             grant: g, principal: graph.record(ofGrant: i), documented: role.documented,
             capabilityList: capabilityLists[Int(graph.roleOf[i])], capabilityTiers: capabilityTiers[Int(graph.roleOf[i])], tier: role.tier,
-            account: g.platform == .huntress ? graph.account(of: g) : nil,
-            placeName: graph.name(ofPlace: PlaceID(platform: g.platform, id: g.target)), capabilitiesKnown: role.isKnown)
+            account: account, placeName: placeNames[place],
+            accountName: huntress ? (accountLevel ? nameAsAccount[place] : accountAboveName[place]) : nil,
+            customer: placeCustomers[place], capabilitiesKnown: role.isKnown)
     }
 
     /// Whether grant `i` is its principal's first (grants come grouped by principal).
@@ -121,7 +144,7 @@ struct Entitlements: Sendable {
     func name(of place: PlaceID) -> String? { graph.name(ofPlace: place) }
 
     /// The name of the place grant `i` points at (organization, tenant or account), if any export names it.
-    func placeName(of i: Int) -> String? { graph.name(ofPlace: PlaceID(platform: graph.grants[i].platform, id: graph.grants[i].target)) }
+    func placeName(of i: Int) -> String? { placeNames[Int(graph.placeOf[i])] }
 
     /// The highest risk tier grant `i` carries.
     func tier(of i: Int) -> RiskTier? { graph.role(ofGrant: i).tier }

@@ -9,16 +9,31 @@ enum PeopleSection {
     static func write(_ r: ScanResult, _ out: HTMLOutput) {
         let graph = r.graph
         struct Held { var accounts: [PrincipalID] = []; var grants = 0 }
+        // Most people hold one account: each is remembered by its first principal only, and a
+        // person's accounts are gathered once a second one appears (an array per person, for a
+        // million people, took most of the report's time).
+        var firstOf: [String: Int] = [:]
+        firstOf.reserveCapacity(graph.principals.count)
         var people: [String: Held] = [:]
         for i in graph.principals.indices {
             let id = graph.principals[i]
             let record = graph.recordOf[i] >= 0 ? graph.records[Int(graph.recordOf[i])] : nil
             guard let person = graph.people.person(of: id, record: record) else { continue }
-            people[person, default: Held()].accounts.append(id)
-            people[person, default: Held()].grants += graph.grantRange[i].count
+            guard let first = firstOf[person] else {
+                firstOf[person] = i
+                continue
+            }
+            if people[person] == nil { people[person] = Held(accounts: [graph.principals[first]], grants: graph.grantRange[first].count) }
+            people[person]?.accounts.append(id)
+            people[person]?.grants += graph.grantRange[i].count
         }
+        let named = Set(people.values.flatMap(\.accounts))
         var open: [PrincipalID: Int] = [:]
-        for f in r.findings where f.isOpen { if let p = f.principal { open[PrincipalID(platform: f.platform, key: p), default: 0] += 1 } }
+        if !named.isEmpty {
+            for f in r.findings where f.isOpen {
+                if let p = f.principal, case let id = PrincipalID(platform: f.platform, key: p), named.contains(id) { open[id, default: 0] += 1 }
+            }
+        }
         let several = people.filter { $0.value.accounts.count > 1 }.sorted { $0.key < $1.key }
         out.write("<section id=\"people\" aria-labelledby=\"people-h\">\n<h2 id=\"people-h\">People with access under several accounts</h2>\n")
         out.write("<p>One person across both consoles: matched by email, ignoring case, and by the policy's <code>identities</code>. <code>entitlements.csv</code> names the person of every grant in its <code>person</code> column; <code>roleaudit inspect --person EMAIL</code> shows one person's access and findings.</p>\n")
