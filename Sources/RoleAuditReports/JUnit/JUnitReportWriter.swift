@@ -21,7 +21,7 @@ public enum JUnitReportWriter: ReportWriter {
     static func document(_ r: ScanResult, _ context: ReportContext, _ x: XMLOutput) {
         // Indices, not copies: a copy of a finding retains every string it holds.
         var byRule: [String: [Int]] = [:]
-        for (i, f) in r.findings.enumerated() { byRule[f.ruleID, default: []].append(i) }
+        for i in r.findings.indices { byRule[r.findings[i].ruleID, default: []].append(i) }
         let enabled = Set(r.rules.map(\.id))
         // Zone-less, as the Ant schema wants; the scan's clock is UTC.
         let timestamp = String(context.generatedAt.iso8601.prefix(19))
@@ -32,14 +32,15 @@ public enum JUnitReportWriter: ReportWriter {
             RuleEngine.descriptions.map { ($0.id, $0.title, $0.category.rawValue, $0) }
             + custom.map { id in (id, "Policy conflict \(id)", RuleCategory.separationOfDuties.rawValue, nil) }
         for (index, suite) in suites.enumerated() {
-            let findings = (byRule[suite.id] ?? []).lazy.map { r.findings[$0] }
+            let at = byRule[suite.id] ?? []
+            let findings = at.lazy.map { r.findings[$0] }
             let classname = "roleaudit.\(suite.category).\(suite.id)"
             let disabled = suite.d.map { !enabled.contains($0.id) } ?? false
             // A rule that saw none of the data it needs is a skipped case, never a passing one.
             let state = r.state(of: suite.id)
             let unevaluated = !disabled && findings.isEmpty && state?.kind == .notEvaluated
             // The suite's counts come first in the document: count, then write.
-            let suppressed = findings.count { !$0.isOpen }
+            let suppressed = at.count { !r.findings[$0].isOpen }
             let tests = findings.count + (disabled || findings.isEmpty ? 1 : 0)
             x.markup("  <testsuite package=\"roleaudit\" id=\"")
             x.number(index)

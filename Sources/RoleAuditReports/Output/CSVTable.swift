@@ -50,6 +50,17 @@ public final class CSVTable {
         separate()
         guard var s, !s.isEmpty else { return }
         s.withUTF8 { p in
+            // Most cells hold no comma, quote or control byte and start no formula: one pass finds
+            // that and the cell is copied as it is (two passes over every cell before).
+            var plain = true
+            for b in p where b < 0x20 || b == 0x2C || b == 0x22 {
+                plain = false
+                break
+            }
+            if plain && !Self.isFormula(p) {
+                sink.append(p)
+                return
+            }
             var quoted = false
             for b in p where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D {
                 quoted = true
