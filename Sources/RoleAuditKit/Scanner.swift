@@ -190,7 +190,11 @@ public enum Scanner {
         if !against.isEmpty {
             let catalog = try RoleCatalog.bundled()
             let result = RuleEngine.scan(snapshot: try Importer.load(against, options: ImportOptions()), catalog: catalog, policy: Policy(), now: now)
-            current = WorksheetReader.Current(grants: WorksheetGrants.of(result), label: against.joined(separator: ", "))
+            // Exports with gaps (a page not given) may lack a grant that still exists: the error says so.
+            let gaps = result.snapshot.coverage.count(where: \.makesInputIncomplete)
+            current = WorksheetReader.Current(
+                grants: WorksheetGrants.of(result),
+                label: against.joined(separator: ", ") + (gaps > 0 ? "; incomplete, \(gaps) coverage gap(s): the grant may be in what is missing" : ""))
         }
         let c = try WorksheetReader.read(worksheet, reviewedAt: now.iso8601, against: current)
         do { return (c, try CertificationWriter.write(c, to: output)) } catch let e as OutputError { throw KitError.cannotWrite(e) }
