@@ -139,7 +139,7 @@ final class SnapshotBuilder {
         let old = principalList[i]
         // The same user on every page of a large export: nothing new, nothing to merge.
         if old.email == p.email, old.name == p.name, p.vendorIDs.allSatisfy(old.vendorIDs.contains), p.userType == nil,
-            p.status == nil, p.hidden == nil, p.lastLogin == .unknown, p.kind == old.kind, p.source == nil, p.apiKey == nil
+            p.status == nil, p.tenantStatuses.isEmpty, p.hidden == nil, p.lastLogin == .unknown, p.kind == old.kind, p.source == nil, p.apiKey == nil
         {
             return
         }
@@ -148,7 +148,7 @@ final class SnapshotBuilder {
         merged.name = minimum(old.name, p.name)
         if !p.vendorIDs.allSatisfy(old.vendorIDs.contains) { merged.vendorIDs = Array(Set(old.vendorIDs + p.vendorIDs)).sorted() }
         merged.userType = minimum(old.userType, p.userType)
-        merged.status = minimum(old.status, p.status)
+        merged.mergeStatuses(of: p)
         merged.hidden = old.hidden.map { $0 || (p.hidden ?? false) } ?? p.hidden
         merged.lastLogin = latest(old.lastLogin, p.lastLogin)
         if p.kind == .nonHuman { merged.kind = .nonHuman }

@@ -18,6 +18,9 @@ struct SpreadsheetRows {
         /// Where column `name` of this row is, for an error.
         func at(_ column: String) -> InputLocation { InputLocation(file: file, line: line, record: "row \(record), column \"\(column)\"") }
 
+        /// Where this row is, for an error about the row as a whole.
+        var location: InputLocation { InputLocation(file: file, line: line, record: "row \(record)") }
+
         /// The cell of column `name`, passed through `clean` and trimmed; nil when empty or no such column.
         func value(_ name: String, _ clean: (String) -> String = { $0 }) -> String? {
             guard let i = columns[name] else { return nil }

@@ -17,9 +17,18 @@ public struct PersonView: Codable, Sendable {
         public var principal: String
         public var name: String?
         public var status: String?
+        /// Each tenant's status, where a Cortex user's tenants say different ones (Active in one,
+        /// Inactive in another); nil where they agree.
+        public var statusByTenant: [String: String]?
         public var lastLogin: String
         public var source: String?
         public var grants: [GrantRow]
+
+        /// `Active`, or `Inactive in dev, Active in prod` where the tenants differ.
+        var statusLabel: String? {
+            guard let statusByTenant else { return status }
+            return statusByTenant.sorted { $0.key < $1.key }.map { "\($0.value) in \($0.key)" }.joined(separator: ", ")
+        }
     }
     public struct GrantRow: Codable, Sendable {
         public var account: String?
@@ -89,8 +98,10 @@ public struct PersonView: Codable, Sendable {
                     tenant: huntress ? nil : g.target, role: g.role, level: g.level.rawValue, via: g.path.label, tier: role.tier?.rawValue,
                     capabilities: role.sortedCapabilities.map(\.rawValue), source: g.provenance.description)
             }
+            let statuses = (who.record?.tenantStatuses ?? [:]).mapValues(\.status)
             return Account(
-                platform: who.id.platform, principal: who.id.key, name: who.record?.name, status: who.record?.status, lastLogin: login,
+                platform: who.id.platform, principal: who.id.key, name: who.record?.name, status: who.record?.status,
+                statusByTenant: Set(statuses.values).count > 1 ? statuses : nil, lastLogin: login,
                 source: who.record?.source?.description, grants: grants)
         }
         let keys = Set(held.map(\.id))
@@ -126,7 +137,7 @@ public struct PersonView: Codable, Sendable {
             for a in accounts {
                 out += "  \(a.platform.displayName) \(a.principal)"
                 if let name = a.name { out += " (\(name))" }
-                out += a.status.map { ", status \($0)" as TerminalText } ?? ""
+                out += a.statusLabel.map { ", status \($0)" as TerminalText } ?? ""
                 out += ", last login \(a.lastLogin)\n"
             }
             out += "\nACCESS\n"

@@ -184,8 +184,19 @@ public enum Scanner {
 
     /// `roleaudit certify`: a reviewed worksheet read back into DIR/revocations.csv and
     /// DIR/certification.json. Returns the certification and the files written.
-    public static func certify(_ worksheet: String, output: String, now: Date) throws -> (Certification, [String]) {
-        let c = try WorksheetReader.read(worksheet, reviewedAt: now.iso8601)
+    /// `against`: exports read again (`--against`), whose grants every row must still name.
+    public static func certify(_ worksheet: String, output: String, now: Date, against: [String] = []) throws -> (Certification, [String]) {
+        var current: WorksheetReader.Current?
+        if !against.isEmpty {
+            let catalog = try RoleCatalog.bundled()
+            let result = RuleEngine.scan(snapshot: try Importer.load(against, options: ImportOptions()), catalog: catalog, policy: Policy(), now: now)
+            // Exports with gaps (a page not given) may lack a grant that still exists: the error says so.
+            let gaps = result.snapshot.coverage.count(where: \.makesInputIncomplete)
+            current = WorksheetReader.Current(
+                grants: WorksheetGrants.of(result),
+                label: against.joined(separator: ", ") + (gaps > 0 ? "; incomplete, \(gaps) coverage gap(s): the grant may be in what is missing" : ""))
+        }
+        let c = try WorksheetReader.read(worksheet, reviewedAt: now.iso8601, against: current)
         do { return (c, try CertificationWriter.write(c, to: output)) } catch let e as OutputError { throw KitError.cannotWrite(e) }
     }
 

@@ -67,6 +67,46 @@ public struct Certification: Codable, Sendable, Hashable {
         }
     }
 
+    /// A worksheet row's grant as the scan writes it (Sources/RoleAuditReports/CSV/CSVReportWriter.swift):
+    /// who holds which role where, through which path. A principal that holds no role is a row
+    /// too, with no role, level or place. Principals are compared lower-cased.
+    public struct GrantKey: Hashable, Sendable {
+        public var platform: Platform
+        public var account: String?
+        public var organization: String?
+        public var tenant: String?
+        public var principal: String
+        public var role: String?
+        public var level: Level?
+        public var via: String?
+
+        public init(
+            platform: Platform, account: String? = nil, organization: String? = nil, tenant: String? = nil, principal: String,
+            role: String? = nil, level: Level? = nil, via: String? = nil
+        ) {
+            self.platform = platform
+            self.account = account
+            self.organization = organization
+            self.tenant = tenant
+            self.principal = principal.lowercased()
+            self.role = role
+            self.level = level
+            self.via = via
+        }
+
+        /// `Admin of jane@corp.example at organization 9021 (direct)`, for errors.
+        public var label: String {
+            guard let role, let level else { return "\(principal) on \(platform.rawValue), no role" }
+            let target: String?
+            switch (platform, level) {
+            case (.huntress, .organization): target = organization
+            case (.huntress, _): target = account
+            default: target = tenant
+            }
+            return "\(role) of \(principal) at \(level.rawValue) \(target ?? "")" + (via.map { " (\($0))" } ?? "")
+        }
+    }
+
     public var schema = Certification.schemaName
     public var schema_version = Certification.version
     public var worksheet: Worksheet

@@ -89,7 +89,15 @@ public struct Principal: Codable, Sendable, Hashable {
     public var vendorIDs: [String]
     /// Cortex `user_type` (`CSP`, `SSO`, ...), as exported.
     public var userType: String?
+    /// The status as the user records give it; where several tenants' records give several, the
+    /// least in text order (`Active` before `Inactive`). What a fact about one tenant reads is
+    /// `status(in:)`.
     public var status: String?
+    /// Cortex keeps a user record per tenant, and a user may be Active in one and Inactive in
+    /// another; the snapshot keeps one principal per user, so each tenant's status is kept here,
+    /// with the record that says it. Empty where no record names its tenant (Huntress; a snapshot
+    /// principal without `tenant`).
+    public var tenantStatuses: [String: TenantStatus]
     public var lastLogin: LastLogin
     public var hidden: Bool?
     /// Set for an API key: who made it, when, why, and when it expires.
@@ -100,7 +108,7 @@ public struct Principal: Codable, Sendable, Hashable {
 
     public init(
         platform: Platform, key: String, kind: Kind = .human, email: String? = nil, name: String? = nil,
-        vendorIDs: [String] = [], userType: String? = nil, status: String? = nil,
+        vendorIDs: [String] = [], userType: String? = nil, status: String? = nil, tenant: String? = nil,
         lastLogin: LastLogin = .unknown, hidden: Bool? = nil, apiKey: APIKey? = nil, source: Provenance? = nil
     ) {
         self.platform = platform
@@ -111,10 +119,46 @@ public struct Principal: Codable, Sendable, Hashable {
         self.vendorIDs = vendorIDs
         self.userType = userType
         self.status = status
+        // A record read from one tenant's user list says the status there.
+        tenantStatuses = if let tenant, let status { [tenant: TenantStatus(status: status, source: source)] } else { [:] }
         self.lastLogin = lastLogin
         self.hidden = hidden
         self.apiKey = apiKey
         self.source = source
+    }
+
+    /// A Cortex user's status in one tenant, and the user record that says it.
+    public struct TenantStatus: Codable, Sendable, Hashable {
+        public var status: String
+        public var source: Provenance?
+        public init(status: String, source: Provenance?) {
+            self.status = status
+            self.source = source
+        }
+    }
+
+    /// The status where a grant is held: the tenant's own user record's, else (no tenant, or no
+    /// record from that tenant) the principal's one status.
+    public func status(in tenant: String?) -> String? {
+        tenant.flatMap { tenantStatuses[$0]?.status } ?? status
+    }
+
+    /// Whether a status says the user may sign in: Cortex says `Active`; anything else (Inactive,
+    /// Disabled, Pending) is switched off.
+    public static func isActive(_ status: String) -> Bool { status.caseInsensitiveCompare("active") == .orderedSame }
+
+    /// Takes another record's statuses of the same user: per tenant, and the one status, the
+    /// least in text order, so the merge does not depend on the order files are read in.
+    public mutating func mergeStatuses(of other: Principal) {
+        if let s = other.status, status.map({ s < $0 }) ?? true { status = s }
+        for (tenant, t) in other.tenantStatuses {
+            if let old = tenantStatuses[tenant] {
+                // The same status from two records of one tenant: the first record cites it.
+                let keep = old.status != t.status ? old.status < t.status : t.source.map { new in old.source.map { $0 <= new } ?? false } ?? true
+                if keep { continue }
+            }
+            tenantStatuses[tenant] = t
+        }
     }
 
     /// The domain of the principal's email, lower-cased, if it has one.

@@ -92,4 +92,110 @@ struct CertifyTests {
         #expect(c.status == 2)
         #expect(c.stderr.contains("reviewed.csv:3 (row 2, column \"platform\"): expected huntress or cortex-xdr"), "\(c.stderr)")
     }
+
+    /// reviewed.csv's lines, edited by `edit` (given the header's column indexes and each row's
+    /// fields), written back with ';' as the review saved it.
+    static func edit(_ url: URL, _ edit: ([String: Int], inout [[String]]) throws -> Void) throws {
+        let lines = try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        let header = PeopleTests.header(lines[0].replacingOccurrences(of: ";", with: ","))
+        var rows = lines.dropFirst().map { $0.split(separator: ";", omittingEmptySubsequences: false).map(String.init) }
+        try edit(header, &rows)
+        try Data(([lines[0]] + rows.map { $0.joined(separator: ";") }).joined(separator: "\r\n").utf8 + Data("\r\n".utf8)).write(to: url)
+    }
+
+    static func certify(_ dir: URL, _ extra: [String] = []) throws -> Executable.Result {
+        try Executable.run(["certify", "reviewed.csv", "--output", "review", "--now", "2026-11-30T00:00:00Z"] + extra, in: dir)
+    }
+
+    /// The row of `principal` on `platform` (1 = the first after the header), and its fields.
+    static func row(_ rows: [[String]], _ header: [String: Int], _ platform: String, _ principal: String) throws -> Int {
+        let (p, q) = (try #require(header["platform"]), try #require(header["principal"]))
+        return try #require(rows.firstIndex { $0[p] == platform && $0[q] == principal })
+    }
+
+    @Test(arguments: [
+        // A Huntress grant moved to a tenant, or made tenant-level: no such grant was ever written.
+        ("tenant", "prod", "column \"tenant\"): expected nothing for a huntress grant (the row no longer matches its grant), found \"prod\""),
+        ("level", "tenant", "column \"level\"): expected account or organization for a huntress grant (the row no longer matches its grant), found \"tenant\""),
+        ("via", "", "column \"via\"): expected direct or the groups the grant comes through (the row no longer matches its grant), found nothing"),
+        ("scan_date", "2026-08-01T00:00:00Z", "column \"scan_date\"): expected 2026-11-23T00:00:00Z, the scan of row 1 (one worksheet, one scan) (the row no longer matches its grant), found \"2026-08-01T00:00:00Z\""),
+    ])
+    func anEditedGrantIsALocatedError(column: String, value: String, message: String) throws {
+        let dir = try PeopleTests.exports()
+        let url = try Self.review(dir) { _ in ("keep", "lead@corp.example", "") }
+        var line = 0
+        try Self.edit(url) { header, rows in
+            let i = try Self.row(rows, header, "huntress", "stranger@gmail.com")
+            rows[i][try #require(header[column])] = value
+            line = i + 2
+        }
+        let c = try Self.certify(dir)
+        #expect(c.status == 2, "\(c.stdout)")
+        #expect(c.stderr.hasPrefix("roleaudit: reviewed.csv:\(line) (row \(line - 1), \(message)"), "\(c.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("review").path))
+    }
+
+    @Test func oneGrantTwiceWithTwoDecisionsIsALocatedError() throws {
+        let dir = try PeopleTests.exports()
+        let url = try Self.review(dir) { $0.hasPrefix("huntress,310,9021,,stays@") ? ("keep", "a@corp.example", "") : nil }
+        // The same grant pasted again at the end, revoked by another reviewer.
+        var copied = 0
+        try Self.edit(url) { header, rows in
+            let i = try Self.row(rows, header, "huntress", "stays@corp.example")
+            var again = rows[i]
+            again[try #require(header["decision"])] = "revoke"
+            again[try #require(header["reviewer"])] = "b@corp.example"
+            rows.append(again)
+            copied = i + 1
+        }
+        let c = try Self.certify(dir)
+        #expect(c.status == 2)
+        #expect(c.stderr.hasPrefix("roleaudit: reviewed.csv:9 (row 8): expected one decision per grant: row \(copied) is the same grant (Admin of stays@corp.example at organization 9021 (direct)) and says keep, found \"revoke\""), "\(c.stderr)")
+
+        // The same decision twice is one decision: one revocation.
+        try Self.edit(url) { header, rows in
+            rows[copied - 1][try #require(header["decision"])] = "revoke"
+        }
+        let ok = try Self.certify(dir)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let revocations = try String(contentsOf: dir.appendingPathComponent("review/revocations.csv"), encoding: .utf8)
+        #expect(revocations.components(separatedBy: "\r\n").filter { $0.contains("stays@corp.example") }.count == 1, "\(revocations)")
+    }
+
+    @Test func aPrincipalWithoutARoleIsKeptOrLeftButNotRevoked() throws {
+        // left@ holds no Cortex role: the worksheet lists it with an empty role.
+        let dir = try PeopleTests.twoTenants(prodFirst: false)
+        let url = try Self.review(dir) { $0.hasPrefix("cortex-xdr,,,,left@") ? ("keep", "lead@corp.example", "") : nil }
+        let c = try Self.certify(dir)
+        #expect(c.status == 0, "\(c.stderr)")
+        #expect(c.stdout.contains("reviewed.csv: 9 rows, 1 keep, 0 revoke, 8 undecided"), "\(c.stdout)")
+        try Self.edit(url) { header, rows in
+            rows[try Self.row(rows, header, "cortex-xdr", "left@corp.example")][try #require(header["decision"])] = "Revoke"
+        }
+        let revoke = try Self.certify(dir)
+        #expect(revoke.status == 2)
+        #expect(revoke.stderr.contains("column \"decision\"): expected keep or nothing: the principal holds no role, so no grant to revoke (remove the user in the console), found \"Revoke\""), "\(revoke.stderr)")
+    }
+
+    @Test func againstTheCurrentExportsARowWhoseGrantIsGoneIsALocatedError() throws {
+        let dir = try PeopleTests.exports()
+        let url = try Self.review(dir) { $0.hasPrefix("huntress,310,9021,,stranger@") ? ("revoke", "lead@corp.example", "contractor") : nil }
+        let same = try Self.certify(dir, ["--against", "exports"])
+        #expect(same.status == 0, "\(same.stderr)")
+        #expect(same.stdout.contains("reviewed.csv: 7 rows, 0 keep, 1 revoke, 6 undecided"), "\(same.stdout)")
+
+        // The stranger's User membership is gone from the exports since the scan.
+        let snapshot = dir.appendingPathComponent("exports/snapshot.json")
+        let before = try String(contentsOf: snapshot, encoding: .utf8)
+        try Data(before.replacingOccurrences(of: "\"principal\": \"stranger@gmail.com\", \"role\": \"User\"", with: "\"principal\": \"stranger@gmail.com\", \"role\": \"Read-only\"").utf8).write(to: snapshot)
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("review"))
+        var line = 0
+        try Self.edit(url) { header, rows in line = try Self.row(rows, header, "huntress", "stranger@gmail.com") + 2 }
+        let gone = try Self.certify(dir, ["--against", "exports"])
+        #expect(gone.status == 2)
+        #expect(gone.stderr.hasPrefix("roleaudit: reviewed.csv:\(line) (row \(line - 1)): expected a grant the current exports (exports) hold (the row no longer matches its grant), found none: User of stranger@gmail.com at organization 9021 (direct)"), "\(gone.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("review").path))
+        // Without --against, the worksheet alone is consistent.
+        #expect(try Self.certify(dir).status == 0)
+    }
 }

@@ -87,6 +87,75 @@ struct PeopleTests {
         #expect(s.fired("XP-002").isEmpty && s.fired("XP-003").isEmpty)
     }
 
+    /// Two Cortex tenants' user lists (get_users, as `collect` saves them, one folder per tenant)
+    /// and a Huntress membership. gone@ is Inactive in dev and an Investigator in prod; left@ is
+    /// Inactive in dev, holds nothing in prod and is a Huntress Admin; off@ is Inactive in both
+    /// tenants it holds a role in; clean@ is Active in both. Each tenant's list is written in
+    /// either order of the inputs, so the merge of one user's records cannot depend on it.
+    static func twoTenants(prodFirst: Bool) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roleaudit-tenants-\(UUID().uuidString)")
+        func user(_ email: String, _ status: String, _ role: String) -> String {
+            #"{"user_email": "\#(email)", "user_first_name": "", "user_last_name": "", "role_name": "\#(role)", "status": "\#(status)", "#
+                + #""last_logged_in": 1795000000000, "user_type": "SSO", "groups": [], "scope": null}"#
+        }
+        let tenants = [
+            ("dev", [user("gone@corp.example", "Inactive", "Viewer"), user("left@corp.example", "Inactive", ""),
+                     user("off@corp.example", "Inactive", "Viewer"), user("clean@corp.example", "Active", "Viewer")]),
+            ("prod", [user("Gone@Corp.example", "Active", "Investigator"), user("left@corp.example", "Active", ""),
+                      user("off@corp.example", "Inactive", "Investigator"), user("clean@corp.example", "Active", "Investigator")]),
+        ]
+        for (i, (tenant, users)) in (prodFirst ? tenants.reversed() : tenants).enumerated() {
+            // Folders sort in the order given: the importer reads them so.
+            let folder = dir.appendingPathComponent("exports/\(i)-cortex-\(tenant)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data(#"{"platform": "cortex-xdr", "tenant": "\#(tenant)"}"#.utf8).write(to: folder.appendingPathComponent("roleaudit-source.json"))
+            try Data(("{\"reply\": [" + users.joined(separator: ",\n") + "]}").utf8).write(to: folder.appendingPathComponent("get_users.json"))
+        }
+        let huntress = """
+            {"roleaudit_snapshot": 1,
+             "accounts": [{"platform": "huntress", "id": "310"}],
+             "organizations": [{"platform": "huntress", "id": "9021", "account": "310"}],
+             "grants": [{"platform": "huntress", "principal": "left@corp.example", "role": "Admin", "level": "organization", "target": "9021"},
+                        {"platform": "huntress", "principal": "clean@corp.example", "role": "Admin", "level": "organization", "target": "9021"}]}
+            """
+        try Data(huntress.utf8).write(to: dir.appendingPathComponent("exports/huntress.json"))
+        try Data("version: 1\n".utf8).write(to: dir.appendingPathComponent("roleaudit.yml"))
+        return dir
+    }
+
+    @Test(arguments: [false, true])
+    func inactiveInOneTenantActiveInAnotherIsAccessLeftBehind(prodFirst: Bool) throws {
+        let dir = try Self.twoTenants(prodFirst: prodFirst)
+        let s = try Self.scan(dir, [])
+        #expect(s.status == 0, "\(s.stderr)")
+        let fired = s.findings.filter { $0["rule_id"] as? String == "XP-001" }
+        #expect(fired.map { "\($0["platform"] ?? ""):\($0["principal"] ?? "")" }.sorted() == ["cortex-xdr:gone@corp.example", "huntress:left@corp.example"], "\(fired)")
+        let gone = try #require(fired.first { $0["principal"] as? String == "gone@corp.example" })
+        #expect(gone["message"] as? String == "gone@corp.example is Inactive on Cortex XDR tenant dev (gone@corp.example) but gone@corp.example still holds Investigator in tenant prod on Cortex XDR", "\(gone)")
+        // The evidence cites dev's user record for the status and prod's for the grant left behind.
+        let evidence = try #require(gone["evidence"] as? [[String: Any]])
+        let files = evidence.compactMap { ($0["source"] as? [String: Any])?["file"] as? String }
+        #expect(files.count == 2 && files[0].hasSuffix("-cortex-dev/get_users.json") && files[1].hasSuffix("-cortex-prod/get_users.json"), "\(evidence)")
+        let left = try #require(fired.first { $0["principal"] as? String == "left@corp.example" })
+        #expect((left["message"] as? String)?.hasPrefix("left@corp.example is Inactive on Cortex XDR tenant dev (left@corp.example) but left@corp.example still holds Admin on Huntress") == true, "\(left)")
+
+        // The worksheet says each grant's status where it is held.
+        let csv = try String(contentsOf: s.dir.appendingPathComponent("entitlements.csv"), encoding: .utf8)
+        let lines = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        let header = Self.header(lines[0])
+        let status = try #require(header["user_status"])
+        let rows = lines.dropFirst().map(Self.fields)
+        let gones = rows.filter { Self.key($0, header).hasPrefix("cortex-xdr,,,") && Self.key($0, header).hasSuffix(",gone@corp.example,") }
+        #expect(gones.map { "\(Self.key($0, header)) \($0[status])" }.sorted() == [
+            "cortex-xdr,,,dev,gone@corp.example, Inactive", "cortex-xdr,,,prod,gone@corp.example, Active",
+        ])
+
+        // The person view says both.
+        let view = try Executable.run(["inspect", "exports", "--person", "gone@corp.example", "--now", Self.now], in: dir)
+        #expect(view.status == 0, "\(view.stderr)")
+        #expect(view.stdout.contains("Cortex XDR gone@corp.example, status Inactive in dev, Active in prod"), "\(view.stdout)")
+    }
+
     @Test func leaversAndUnknownPeopleFromAUTF16SemicolonRoster() throws {
         let dir = try Self.exports()
         try Self.writeRoster(

@@ -26,6 +26,35 @@ struct SnapshotFormatTests {
     }
 }
 
+extension SnapshotFormatTests {
+    /// A principal record may name the Cortex tenant whose user list gives its status: one user,
+    /// Inactive in dev and Active in prod, stays one principal with both statuses, in JSON and XML,
+    /// whichever record comes first.
+    @Test(arguments: [false, true])
+    func aStatusPerTenant(prodFirst: Bool) throws {
+        let dir = try Fixture.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var records = [#"{"platform": "cortex-xdr", "email": "Ana@corp.example", "tenant": "dev", "status": "Inactive"}"#,
+                       #"{"platform": "cortex-xdr", "email": "ana@corp.example", "tenant": "prod", "status": "Active"}"#]
+        var elements = [#"<principal platform="cortex-xdr" email="Ana@corp.example" tenant="dev" status="Inactive"/>"#,
+                        #"<principal platform="cortex-xdr" email="ana@corp.example" tenant="prod" status="Active"/>"#]
+        if prodFirst { (records, elements) = (records.reversed(), elements.reversed()) }
+        try Data(#"{"roleaudit_snapshot": 1, "principals": [\#(records.joined(separator: ", "))]}"#.utf8)
+            .write(to: dir.appendingPathComponent("snapshot.json"))
+        try Data(#"<roleaudit-snapshot version="1">\#(elements.joined())</roleaudit-snapshot>"#.utf8)
+            .write(to: dir.appendingPathComponent("snapshot.xml"))
+        for file in ["snapshot.json", "snapshot.xml"] {
+            let s = try Importer.load([dir.appendingPathComponent(file).path])
+            let ana = try #require(s.principal("ana@corp.example", on: .cortexXDR), "\(file)")
+            #expect(s.principals.count == 1)
+            #expect(ana.status(in: "dev") == "Inactive" && ana.status(in: "prod") == "Active", "\(file)")
+            // Where no tenant's record says, the one status: the least in text order, as before.
+            #expect(ana.status(in: "qa") == "Active" && ana.status(in: nil) == "Active")
+            #expect(ana.tenantStatuses["dev"]?.source?.index == (prodFirst ? 1 : 0), "\(file): the record that says it")
+        }
+    }
+}
+
 struct DetectionTests {
     /// Content decides, not the name: a Huntress page saved as .txt is read when named explicitly.
     @Test func formatIsDetectedFromContent() throws {

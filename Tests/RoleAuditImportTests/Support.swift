@@ -23,6 +23,7 @@ extension Principal {
     var withoutSource: Principal {
         var p = self
         p.source = nil
+        for tenant in p.tenantStatuses.keys { p.tenantStatuses[tenant]?.source = nil }
         return p
     }
 }

@@ -160,7 +160,7 @@ struct CortexCSV {
             ?? [row.value("first name"), row.value("last name")].compactMap { $0 }.joined(separator: " ")
         let principal = b.add(principal: Principal(
             platform: .cortexXDR, key: email.lowercased(), email: email, name: name.isEmpty ? nil : name,
-            userType: row.value("user type"), status: row.value("status"), lastLogin: try lastLogin(row), source: provenance))
+            userType: row.value("user type"), status: row.value("status"), tenant: context.tenant, lastLogin: try lastLogin(row), source: provenance))
         let scopeNames = CortexCSV.list(row.value("scope")).filter { $0.lowercased() != "all" }
         let scope = scopeNames.isEmpty ? nil : Scope(areas: ["endpoints": scopeNames.sorted()])
         if let role = row.value("direct role", "direct xdr role", "role"), role != "-" {

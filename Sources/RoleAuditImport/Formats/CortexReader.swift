@@ -86,7 +86,7 @@ struct CortexReader {
         let name = [first, last].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
         let principal = b.add(principal: Principal(
             platform: .cortexXDR, key: key, email: email, name: name.isEmpty ? nil : name, userType: try e.string("user_type"),
-            status: try e.string("status"), lastLogin: lastLogin, hidden: try e.bool("is_hidden") ?? e.bool("hidden"), source: provenance))
+            status: try e.string("status"), tenant: tenant, lastLogin: lastLogin, hidden: try e.bool("is_hidden") ?? e.bool("hidden"), source: provenance))
         let scope = try e.child("scope").flatMap { try CortexReader.scope($0) }
         if let role = try e.string("role_name"), !role.trimmingCharacters(in: .whitespaces).isEmpty {
             // A record without `scope` (the platform API's users) says nothing about it: the scope

@@ -10,7 +10,9 @@ struct SnapshotDocument: Codable {
     }
     struct PrincipalRecord: Codable {
         var platform: Platform; var email: String?; var id: String?; var name: String?; var kind: Principal.Kind?
-        var user_type: String?; var status: String?; var last_login: String?; var hidden: Bool?
+        /// The Cortex tenant whose user record gives `status` (a user may be Inactive in one tenant
+        /// and Active in another); absent: the status holds wherever the principal holds a grant.
+        var user_type: String?; var status: String?; var tenant: String?; var last_login: String?; var hidden: Bool?
     }
     struct RoleRecord: Codable {
         var platform: Platform; var tenant: String?; var name: String; var id: String?; var custom: Bool?
@@ -61,7 +63,7 @@ struct SnapshotDocument: Codable {
             }
             b.add(principal: Principal(
                 platform: p.platform, key: key, kind: p.kind ?? (p.email == nil ? .nonHuman : .human), email: p.email,
-                name: p.name, vendorIDs: p.id.map { [$0] } ?? [], userType: p.user_type, status: p.status,
+                name: p.name, vendorIDs: p.id.map { [$0] } ?? [], userType: p.user_type, status: p.status, tenant: p.tenant,
                 lastLogin: try lastLogin(p.last_login, file: file, record: "principals[\(i)].last_login", line: line("principal", i)),
                 hidden: p.hidden, source: Provenance(file: file, collection: "principals", index: i, line: line("principal", i))))
         }

@@ -111,7 +111,7 @@ enum SnapshotXML {
                 principals.append(.init(
                     platform: try platform(), email: attribute(n, "email"), id: attribute(n, "id"), name: attribute(n, "name"),
                     kind: kind, user_type: attribute(n, "user-type"), status: attribute(n, "status"),
-                    last_login: attribute(n, "last-login"), hidden: attribute(n, "hidden").map { $0 == "true" }))
+                    tenant: attribute(n, "tenant"), last_login: attribute(n, "last-login"), hidden: attribute(n, "hidden").map { $0 == "true" }))
             case "role":
                 roles.append(.init(
                     platform: try platform(), tenant: attribute(n, "tenant"), name: try required("name"), id: attribute(n, "id"),

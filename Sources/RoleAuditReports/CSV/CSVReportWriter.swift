@@ -84,7 +84,7 @@ public enum CSVReportWriter: ReportWriter {
             t.text(g.principal)
             t.text(e.principal?.name)
             t.text(e.principal?.kind.rawValue)
-            t.text(e.principal?.status)
+            t.text(e.principal?.status(in: e.tenant))
             t.text(e.principal?.lastLogin.label(time))
             t.text(g.role)
             t.text(e.roleStatus)

@@ -185,3 +185,20 @@ extension Finding.Evidence {
         return "\(detail) (\(p.file)\(p.line.map { ":\($0)" } ?? "") \(p.record))"
     }
 }
+
+/// The grants a scan's worksheet names, row by row, as `certify --against` looks them up: the
+/// same entitlements, with the same account, place and path columns, as entitlements.csv writes.
+public enum WorksheetGrants {
+    public static func of(_ r: ScanResult) -> Set<Certification.GrantKey> {
+        let all = Entitlements(r)
+        var keys = Set<Certification.GrantKey>()
+        for i in 0..<all.count {
+            let e = all[i]
+            keys.insert(Certification.GrantKey(
+                platform: e.grant.platform, account: e.account, organization: e.organization, tenant: e.tenant, principal: e.grant.principal,
+                role: e.grant.role, level: e.grant.level, via: e.via))
+        }
+        for p in all.roleless { keys.insert(Certification.GrantKey(platform: p.platform, principal: p.key)) }
+        return keys
+    }
+}

@@ -36,7 +36,7 @@ public struct ExampleSnapshot: Sendable {
     ) -> Self {
         var s = self.tenant(tenant, customer: customer)
         s.addPrincipal(Principal(
-            platform: .cortexXDR, key: email, email: email, userType: userType, status: status,
+            platform: .cortexXDR, key: email, email: email, userType: userType, status: status, tenant: tenant,
             lastLogin: lastLogin ?? .at(ExampleSnapshot.now.addingTimeInterval(-86_400))))
         if let role {
             s.snapshot.grants.append(Grant(
@@ -119,10 +119,17 @@ public struct ExampleSnapshot: Sendable {
         return s
     }
 
+    /// A user seen again (a Cortex user of another tenant) keeps its first record and takes the
+    /// new one's statuses, as the importer merges them (Sources/RoleAuditImport/SnapshotBuilder.swift).
     private mutating func addPrincipal(_ p: Principal) {
-        guard !snapshot.principals.contains(where: { $0.key == p.key && $0.platform == p.platform }) else { return }
+        let source = Provenance(file: "example", collection: "users", index: snapshot.principals.count)
         var p = p
-        p.source = p.source ?? Provenance(file: "example", collection: "users", index: snapshot.principals.count)
+        p.source = p.source ?? source
+        for (tenant, t) in p.tenantStatuses where t.source == nil { p.tenantStatuses[tenant]?.source = p.source }
+        if let i = snapshot.principals.firstIndex(where: { $0.key == p.key && $0.platform == p.platform }) {
+            snapshot.principals[i].mergeStatuses(of: p)
+            return
+        }
         snapshot.principals.append(p)
     }
 }

@@ -61,6 +61,13 @@ extension Gate {
                 p.name = p.name.map(r)
                 p.vendorIDs = p.vendorIDs.map(r)
                 p.source = p.source.map(place)
+                // Tenants are renamed with the organizations: the statuses follow their tenant.
+                var statuses: [String: Principal.TenantStatus] = [:]
+                for (tenant, var t) in p.tenantStatuses {
+                    t.source = t.source.map(place)
+                    statuses[r(tenant)] = t
+                }
+                p.tenantStatuses = statuses
                 if var k = p.apiKey {
                     k.tenant = r(k.tenant)
                     k.createdBy = k.createdBy.map(r)
