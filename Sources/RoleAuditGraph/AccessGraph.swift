@@ -104,7 +104,6 @@ public struct AccessGraph: Sendable {
             if let a = o.accountID { accounts[o.id] = a }
         }
         accountOfOrganization = accounts
-        customers = CustomerMap(snapshot: snapshot, policy: policy, accountOfOrganization: accounts, grants: grants)
         placeRecords = PlaceRecords(snapshot: snapshot, policy: policy)
         self.grants = grants
         let listed = snapshot.principals
@@ -119,6 +118,9 @@ public struct AccessGraph: Sendable {
         placeOf.reserveCapacity(grants.count)
         var roles: [ResolvedRole] = [], grantsOfRole: [[Int]] = [], roleIDs: [RoleResolver.Key: Int32] = [:]
         var places: [PlaceID] = [], placeIDs: [PlaceID: Int32] = [:]
+        // Per place: whether an organization-level Huntress grant or a tenant-level Cortex grant
+        // names it (bits 1 and 2), for the customers of places no list holds.
+        var placeLevels: [UInt8] = []
         var record = 0
         var start = 0
         // Fields are read by index: iterating grants copies each (a retain per reference it holds),
@@ -145,6 +147,12 @@ public struct AccessGraph: Sendable {
                 placeIDs[place] = Int32(places.count)
                 placeOf.append(Int32(places.count))
                 places.append(place)
+                placeLevels.append(0)
+            }
+            switch (grants[i].platform, grants[i].level) {
+            case (.huntress, .organization): placeLevels[Int(placeOf[i])] |= 1
+            case (.cortexXDR, .tenant): placeLevels[Int(placeOf[i])] |= 2
+            default: break
             }
             principalOf.append(Int32(principals.count))
             if i + 1 == grants.count || grants[i + 1].principal != grants[i].principal || grants[i + 1].platform != grants[i].platform {
@@ -168,6 +176,10 @@ public struct AccessGraph: Sendable {
         self.grantsOfRole = grantsOfRole
         self.places = places
         self.placeOf = placeOf
+        customers = CustomerMap(
+            snapshot: snapshot, policy: policy, accountOfOrganization: accounts,
+            grantedOrganizations: places.indices.filter { placeLevels[$0] & 1 != 0 }.map { places[$0].id },
+            grantedTenants: places.indices.filter { placeLevels[$0] & 2 != 0 }.map { places[$0].id })
     }
 
     private static func resolve(_ grant: Grant, _ resolver: RoleResolver, _ catalog: RoleCatalog) -> ResolvedRole {

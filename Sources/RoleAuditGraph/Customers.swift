@@ -26,7 +26,12 @@ public struct CustomerMap: Sendable {
     public let all: [Customer]
     private let ofPlace: [PlaceID: String]
 
-    public init(snapshot: Snapshot, policy: Policy, accountOfOrganization: [String: String], grants: [Grant]) {
+    /// `grantedOrganizations` and `grantedTenants`: the distinct targets of organization-level
+    /// Huntress grants and tenant-level Cortex grants (the access graph's places, a few thousand,
+    /// rather than a million grants hashed one by one).
+    public init(
+        snapshot: Snapshot, policy: Policy, accountOfOrganization: [String: String], grantedOrganizations: [String], grantedTenants: [String]
+    ) {
         var organizations: [String: Organization] = [:]
         var tenants: [String: Organization] = [:]
         for o in snapshot.organizations {
@@ -36,11 +41,11 @@ public struct CustomerMap: Sendable {
         // Places that grants name but no list holds (a dangling organization) are customers too:
         // their people must land somewhere, never in every report.
         let accounts = Set(snapshot.accounts.filter { $0.platform == .huntress }.map(\.id))
-        for g in grants where g.platform == .huntress && g.level == .organization && organizations[g.target] == nil && !accounts.contains(g.target) {
-            organizations[g.target] = Organization(platform: .huntress, kind: .organization, id: g.target)
+        for id in grantedOrganizations where organizations[id] == nil && !accounts.contains(id) {
+            organizations[id] = Organization(platform: .huntress, kind: .organization, id: id)
         }
-        for g in grants where g.platform == .cortexXDR && g.level == .tenant && tenants[g.target] == nil {
-            tenants[g.target] = Organization(platform: .cortexXDR, kind: .tenant, id: g.target)
+        for id in grantedTenants where tenants[id] == nil {
+            tenants[id] = Organization(platform: .cortexXDR, kind: .tenant, id: id)
         }
         func named(_ o: Organization) -> String {
             let name = policy.customers[o.id] ?? o.customer ?? o.name ?? o.id

@@ -14,21 +14,41 @@ public struct ReportContext: Sendable {
 }
 
 /// What every writer reads: the scan's result, the context, and the effective grants, built once
-/// for all the writers that show them.
+/// for all the writers that show them, by the first that reads them: the writers that do not
+/// (junit.xml, findings.json, findings.sarif, findings.csv) are already writing meanwhile, where
+/// building them before any writer started kept a million-grant scan on one core for a second.
 public struct ReportInput: Sendable {
     public let result: ScanResult
     public let context: ReportContext
-    private let table: Entitlements?
+    private let table: Once<Entitlements>
 
-    /// `formats` says which writers will read it: the entitlements are built only for those that
-    /// show them.
+    /// `formats` is kept for callers that name the writers; the entitlements are built only if
+    /// one of them reads them.
     public init(_ result: ScanResult, context: ReportContext, formats: [ReportFormat] = ReportFormat.allCases) {
         self.result = result
         self.context = context
-        table = formats.contains { $0 == .html || $0 == .csv } ? Entitlements(result) : nil
+        table = Once { Entitlements(result) }
     }
 
-    var entitlements: Entitlements { table ?? Entitlements(result) }
+    var entitlements: Entitlements { table.value }
+}
+
+/// A value made on first use, once, by whichever thread asks first; the others wait for it.
+final class Once<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var made: Value?
+    private let make: @Sendable () -> Value
+
+    init(_ make: @escaping @Sendable () -> Value) { self.make = make }
+
+    var value: Value {
+        lock.lock()
+        defer { lock.unlock() }
+        if let made { return made }
+        let value = make()
+        made = value
+        return value
+    }
 }
 
 /// A report format. Writers are pure: the same input gives the same bytes. Each streams its
