@@ -209,13 +209,9 @@ public struct Inspection: Sendable {
         }.joined(separator: "; ")
     }
 
-    /// `direct`, or `group A > B` from the group the principal is in to the one giving the role.
-    static func describe(_ path: GrantPath) -> String {
-        switch path {
-        case .direct: "direct"
-        case .group(let name, let chain): "group " + (chain.isEmpty ? name : chain.joined(separator: " > "))
-        }
-    }
+    /// `direct`, or `group A > B`, as every report prints a path (GrantPath.label): `inspect`
+    /// printed it the other way round from entitlements.csv.
+    static func describe(_ path: GrantPath) -> String { path.label }
 
     // MARK: rendering
 

@@ -290,10 +290,13 @@ public enum GrantPath: Codable, Sendable, Hashable {
         return nil
     }
 
-    /// `direct`, or the groups the grant comes through: `group SOC > Tier 2`.
+    /// `direct`, or the groups the grant comes through, from the one that gives the role to the
+    /// one the principal is in: `group SOC > Tier 2`. `chain` runs the other way (member's group
+    /// first, Sources/RoleAuditImport/GroupResolution.swift), so it is read backwards; putting the
+    /// giver first and the rest in chain order scrambled paths three groups deep.
     public var label: String {
         guard case .group(let name, let chain) = self else { return "direct" }
-        return "group " + ([name] + chain.filter { $0 != name }).joined(separator: " > ")
+        return "group " + (chain.isEmpty ? name : chain.reversed().joined(separator: " > "))
     }
 }
 

@@ -64,6 +64,9 @@ struct AccessGraphTests {
 
         // The group path and the count of other paths come through as the importer recorded them.
         #expect(g.grants[0].path.label == "group Inner > Outer" && g.grants[0].otherPaths == 2)
+        // Three deep: from the giving group to the member's, never the giver and then the chain
+        // from the member's (which printed "Top > Leaf > Middle").
+        #expect(GrantPath.group(name: "Top", chain: ["Leaf", "Middle", "Top"]).label == "group Top > Middle > Leaf")
 
         // Places: one id per account, organization or tenant, shared by every grant there.
         #expect(Set(g.places) == [PlaceID(platform: .cortexXDR, id: "t1"), PlaceID(platform: .huntress, id: "1"), PlaceID(platform: .huntress, id: "10")])
