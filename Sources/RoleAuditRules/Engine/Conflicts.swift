@@ -42,35 +42,56 @@ struct ConflictCheck {
     /// (principal, scope, left grants, right grants) for every conflict, per Huntress account or Cortex tenant.
     func run(_ context: RuleContext) -> [(RuleContext.PrincipalKey, String, [Grant], [Grant])] {
         var out: [(RuleContext.PrincipalKey, String, [Grant], [Grant])] = []
+        let graph = context.graph
+        // What a grant gives on each side depends on its role label and capabilities only, so it is
+        // worked out once per role id (AccessGraph.roleOf) and numbered; grants are read by
+        // position. Per grant, hashing two sets of strings was most of a nested-group tenant's scan.
+        var powersOfRole: [Int32: Int] = [:]
+        var numbers: [Powers: Int] = [:]
+        var powers: [Powers] = []
+        func power(_ i: Int) -> Int {
+            if let known = powersOfRole[graph.roleOf[i]] { return known }
+            let p = Powers(left: left.powers(graph.grants[i], context), right: right.powers(graph.grants[i], context))
+            let n = numbers[p] ?? powers.count
+            if n == powers.count {
+                numbers[p] = n
+                powers.append(p)
+            }
+            powersOfRole[graph.roleOf[i]] = n
+            return n
+        }
         // A conflict needs two grants: most principals have one.
         for (who, grants) in context.sortedPrincipals where grants.count > 1 {
-            let byScope = Dictionary(grouping: grants) { g in
-                g.platform == .huntress ? context.account(of: g) ?? g.target : g.target
+            var byScope: [String: [Int]] = [:]
+            for i in grants.indices {
+                let scope = grants[i].platform != .huntress ? grants[i].target
+                    : grants[i].level == .account ? grants[i].target : graph.accountOfOrganization[grants[i].target] ?? grants[i].target
+                byScope[scope, default: []].append(i)
             }
             for scope in byScope.keys.sorted() {
                 // Grants by what they give (in the order of their first grant); those giving nothing
                 // on either side play no part.
-                var classes: [Powers: [Grant]] = [:]
-                var order: [Powers] = []
-                for g in byScope[scope] ?? [] {
-                    let p = Powers(left: left.powers(g, context), right: right.powers(g, context))
-                    guard !p.left.isEmpty || !p.right.isEmpty else { continue }
-                    if classes[p] == nil { order.append(p) }
-                    classes[p, default: []].append(g)
+                var classes: [Int: [Int]] = [:]
+                var order: [Int] = []
+                for i in byScope[scope] ?? [] {
+                    let n = power(i)
+                    guard !powers[n].left.isEmpty || !powers[n].right.isEmpty else { continue }
+                    if classes[n] == nil { order.append(n) }
+                    classes[n, default: []].append(i)
                 }
                 // Two grants of one class never conflict: each holds what the other does (a class
                 // giving both sides covers its twin; one giving one side is on that side only).
                 // A left grant and a right grant of two classes conflict unless one class covers the other.
-                var inLeft = Set<Powers>(), inRight = Set<Powers>()
-                for a in order where !a.left.isEmpty {
-                    for b in order where b != a && !b.right.isEmpty && !a.covers(b) && !b.covers(a) {
+                var inLeft = Set<Int>(), inRight = Set<Int>()
+                for a in order where !powers[a].left.isEmpty {
+                    for b in order where b != a && !powers[b].right.isEmpty && !powers[a].covers(powers[b]) && !powers[b].covers(powers[a]) {
                         inLeft.insert(a)
                         inRight.insert(b)
                     }
                 }
                 guard !inLeft.isEmpty else { continue }
-                func grants(_ chosen: Set<Powers>) -> [Grant] {
-                    let gs = order.filter(chosen.contains).flatMap { classes[$0] ?? [] }
+                func grants(_ chosen: Set<Int>) -> [Grant] {
+                    let gs = order.filter(chosen.contains).flatMap { classes[$0] ?? [] }.map { graph.grants[$0] }
                     // By role; grants of one role in the order the principal's grants come (sorted).
                     return gs.enumerated().sorted { ($0.element.role, $0.offset) < ($1.element.role, $1.offset) }.map(\.element)
                 }
