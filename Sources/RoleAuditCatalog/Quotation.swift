@@ -26,6 +26,23 @@ public struct Quotation: Sendable, Hashable, CustomStringConvertible {
 
     /// `"The whole sentence." (Setting Huntress User Permissions, line 76, https://...)`
     public var description: String { "\"\(text)\" (\(source))" }
+
+    /// Where `quotations` stand, without the words, for a column too narrow to quote in (`inspect
+    /// --principal`, `rules`): each document once, by its title, with its lines, each line once
+    /// (`Set up users, groups, and roles (Cortex XDR 5.x Documentation), lines 30, 29`), never by
+    /// the seed's file name.
+    public static func citedLines(_ quotations: [Quotation]) -> String {
+        var byTitle: [Quotation] = []
+        for q in quotations {
+            if let i = byTitle.firstIndex(where: { $0.title == q.title }) {
+                let old = byTitle[i]
+                byTitle[i] = Quotation(text: "", title: old.title, url: old.url, lines: old.lines + q.lines.filter { !old.lines.contains($0) })
+            } else {
+                byTitle.append(Quotation(text: "", title: q.title, url: q.url, lines: q.lines))
+            }
+        }
+        return byTitle.map(\.reference).joined(separator: "; ")
+    }
 }
 
 extension SeedDocument {

@@ -405,7 +405,7 @@ final class SnapshotBuilder {
                 coverage.insert(CoverageIssue(
                     kind: .undefinedGroup, platform: .cortexXDR, scope: link.tenant, file: link.provenance.file,
                     detail: "role '\(link.role)' names group '\(link.group)', which was not exported: its members are unknown",
-                    reference: "group \(link.group)", record: link.provenance))
+                    reference: "group \(link.group)", role: link.role, record: link.provenance))
             }
         }
     }
@@ -549,7 +549,7 @@ final class SnapshotBuilder {
             coverage.insert(CoverageIssue(
                 kind: .undefinedOrganization, platform: .huntress, scope: account, file: g.provenance.file,
                 detail: "membership \(g.provenance.record) is in organization \(g.target), which the exported organization list of account \(account) does not contain",
-                principal: g.principal, reference: "organization \(g.target)", record: g.provenance))
+                principal: g.principal, reference: "organization \(g.target)", role: g.role, record: g.provenance))
         }
     }
 }

@@ -180,7 +180,7 @@ public struct Inspection: Sendable {
                     targetName: graph.name(ofPlace: PlaceID(platform: g.platform, id: g.target)),
                     scope: g.scope.flatMap(Inspection.scopeText),
                     path: Inspection.describe(g.path), source: g.provenance.description,
-                    seed: statement?.citations.map(\.description).joined(separator: ", ") ?? "",
+                    seed: statement.map { Quotation.citedLines(catalog.quotations(of: $0.citations)) } ?? "",
                     limit: statement?.limit, ambiguous: statement?.isAmbiguous ?? false)
             }
             let capabilities = access.sortedCapabilities.map { cap, sources in

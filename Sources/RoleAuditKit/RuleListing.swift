@@ -4,12 +4,13 @@ import RoleAuditRules
 
 /// `roleaudit rules` and `roleaudit explain`.
 public enum RuleListing {
-    public static func list() -> Tabular {
-        Tabular(
+    public static func list() throws -> Tabular {
+        let catalog = try RoleCatalog.bundled()
+        return Tabular(
             columns: ["id", "severity", "category", "title", "seed", "frameworks"],
             rows: RuleEngine.descriptions.map { d in
                 [d.id, d.defaultSeverity.rawValue, d.category.rawValue, d.title,
-                 d.seed.map { "\($0.document):\($0.line)" }.joined(separator: " "), d.frameworks.joined(separator: "; ")]
+                 Quotation.citedLines(d.quotations(in: catalog)), d.frameworks.joined(separator: "; ")]
             },
             tableHidden: ["seed", "frameworks"])
     }

@@ -67,12 +67,15 @@ public struct CoverageIssue: Codable, Sendable, Hashable, Comparable {
     /// What is missing, named without file positions (`organization 88106`, `group Ghost`):
     /// findings about the issue are identified by it.
     public var reference: String?
+    /// The role the record that holds the reference gives, where it names one (a membership's
+    /// role in an organization the list lacks, the role that names a group not exported).
+    public var role: String?
     /// The record that holds the reference.
     public var record: Provenance?
 
     public init(
         kind: Kind, platform: Platform?, scope: String? = nil, file: String? = nil, detail: String, principal: String? = nil,
-        reference: String? = nil, record: Provenance? = nil
+        reference: String? = nil, role: String? = nil, record: Provenance? = nil
     ) {
         self.kind = kind
         self.platform = platform
@@ -81,6 +84,7 @@ public struct CoverageIssue: Codable, Sendable, Hashable, Comparable {
         self.detail = detail
         self.principal = principal
         self.reference = reference
+        self.role = role
         self.record = record
     }
 

@@ -134,4 +134,24 @@ struct CitationTests {
         }
         #expect(quoting > 5, "the samples' CAT-004 findings quote the passages they rest on")
     }
+
+    /// The listings that cite seed lines without quoting them (`inspect --principal`'s seed
+    /// column, `rules`' seed) name each document by its title, never by the seed's file name, and
+    /// each line once (`rules` listed SOD-004's C:40 twice, `inspect` C:32 twice for one grant).
+    @Test(arguments: [
+        ["inspect", "samples/", "--principal", "kim.nguyen@secureops-consulting.com", "--format", "csv"],
+        ["inspect", "samples/", "--principal", "soc1@northwind-msp.com", "--format", "json"],
+        ["rules", "--format", "csv"],
+    ])
+    func listingsNameSeedsByTitleAndEachLineOnce(args: [String]) throws {
+        let r = try Executable.run(args, in: CommittedReportsTests.root)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.firstMatch(of: /\d{3}_[0-9a-f]{16}\.txt/) == nil, "\(args[0]) names a seed by its file name")
+        #expect(r.stdout.contains("Set up users, groups, and roles (Cortex XDR 5.x Documentation), line"))
+        for cited in r.stdout.matches(of: /, lines? (\d+(?:, \d+)*)/) {
+            let lines = cited.output.1.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            #expect(Set(lines).count == lines.count, "\(args[0]): a line cited twice: \(cited.output.0)")
+        }
+        if args[0] == "rules" { #expect(r.stdout.contains("SOD-004,high,separation-of-duties,Compliance oversight and security operations,\"Set up users, groups, and roles (Cortex XDR 5.x Documentation), line 40\"")) }
+    }
 }

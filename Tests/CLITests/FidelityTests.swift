@@ -50,7 +50,7 @@ struct FidelityTests {
     }
 
     /// ISO-006 on a membership in an organization the account's list lacks: the finding names the
-    /// member, cites the membership record, and keeps its fingerprint when the page is re-sorted
+    /// member and the membership's role, cites the membership record, and keeps its fingerprint when the page is re-sorted
     /// (the record's index, which the coverage note quotes, changes).
     @Test func danglingMembershipsNameTheMemberAndSurviveResorting() throws {
         let dir = try Self.scratch()
@@ -78,6 +78,8 @@ struct FidelityTests {
         let forward = try findings(members)
         let backward = try findings(members.reversed())
         #expect(forward.map { $0["principal"] as? String } == ["gone@c2.example"])
+        // The role field holds the membership's role, not the reference (issue 14 C).
+        #expect(forward.map { $0["role"] as? String } == ["User"])
         #expect(forward.map { $0["fingerprint"] as? String } == backward.map { $0["fingerprint"] as? String })
         // The evidence cites the membership record that names the missing organization.
         func source(_ f: [String: Any]?) -> [String: Any] { ((f?["evidence"] as? [[String: Any]])?.first?["source"] as? [String: Any]) ?? [:] }

@@ -120,7 +120,7 @@ struct PrintTests {
 
 /// The README's picture of a printed page is committed beside report.png.
 struct PrintPictureTests {
-    /// The README's page picture: page 3 of the printed samples' report (the findings, on a
+    /// The README's page picture: page 4 of the printed samples' report (the findings, on a
     /// landscape page), Letter at 80 dpi.
     @Test func printPictureIsCommitted() throws {
         let png = try [UInt8](Data(contentsOf: CommittedReportsTests.root.appendingPathComponent("reports/report-print.png")))

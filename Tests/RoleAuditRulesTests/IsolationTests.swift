@@ -74,3 +74,41 @@ struct IsolationTests {
         #expect(!scan(s).contains { $0.ruleID == "ESC-001" })
     }
 }
+
+/// ISO-006's finding holds in `principal` and `role` what they name (issue 14 C): the member and
+/// the role of the membership that names the missing organization, never the reference; a user in
+/// two groups that were not exported gets two findings with fingerprints of their own.
+struct DanglingReferenceFieldTests {
+    func iso006(_ s: ExampleSnapshot) throws -> [Finding] {
+        RuleEngine.scan(snapshot: s.snapshot, catalog: try Shared.catalog.get(), policy: Policy(), now: ExampleSnapshot.now)
+            .findings.filter { $0.ruleID == "ISO-006" }
+    }
+
+    @Test func membershipInAnUnlistedOrganizationNamesMemberAndRole() throws {
+        let s = ExampleSnapshot().huntress("a@msp.example", "Admin").huntress("t@c1.example", "Security Engineer", org: "9")
+            .coverage(.undefinedOrganization, "membership memberships[1] is in organization 9, which the exported organization list of account 1 does not contain",
+                platform: .huntress, scope: "1", principal: "t@c1.example", reference: "organization 9", role: "Security Engineer", index: 1)
+        let f = try #require(try iso006(s).first)
+        #expect(f.principal == "t@c1.example" && f.role == "Security Engineer" && f.account == "1", "\(f)")
+        #expect(f.message.contains("organization 9"))
+    }
+
+    @Test func userInTwoMissingGroupsHasNoRoleAndTwoFingerprints() throws {
+        let s = ExampleSnapshot().cortex("a@corp.example", "Viewer")
+            .coverage(.undefinedGroup, "user 'a@corp.example' is in group 'Ghost', which was not exported", principal: "a@corp.example", reference: "group Ghost")
+            .coverage(.undefinedGroup, "user 'a@corp.example' is in group 'Shade', which was not exported", principal: "a@corp.example", reference: "group Shade")
+        let found = try iso006(s)
+        #expect(found.count == 2 && found.allSatisfy { $0.principal == "a@corp.example" && $0.role == nil }, "\(found.map { ($0.principal, $0.role) })")
+        #expect(Set(found.map(\.fingerprint)).count == 2)
+    }
+
+    /// The subject joins the fingerprint only where a finding has one: every other finding keeps
+    /// the fingerprint it had before (ESC-002's on the samples, as reports/findings.json holds it),
+    /// so baselines and waivers made before still match.
+    @Test func findingsWithoutSubjectKeepTheirFingerprint() {
+        let d = ESC002EscalationInsideOrganization.description
+        let plain = Finding(rule: d, platform: .huntress, account: "41207", organization: "88103", principal: "secops@cedarvalleycu.org", role: "Security Engineer", message: "m")
+        let withSubject = Finding(rule: d, platform: .huntress, account: "41207", organization: "88103", principal: "secops@cedarvalleycu.org", role: "Security Engineer", subject: "organization 9", message: "m")
+        #expect(plain.fingerprint == "b70eea5eb2cbdfb733af" && withSubject.fingerprint != plain.fingerprint)
+    }
+}

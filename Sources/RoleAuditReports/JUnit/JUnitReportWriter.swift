@@ -130,9 +130,9 @@ public enum JUnitReportWriter: ReportWriter {
         x.markup("\n    </testcase>\n")
     }
 
-    /// The platform, scope, principal and role a finding is about: what its fingerprint hashes.
+    /// The platform, scope, principal, role and subject a finding is about: what its fingerprint hashes.
     static func subject(_ f: Finding) -> String {
-        ([f.platform.rawValue, f.scope] + [f.principal, f.role].compactMap { $0 }).joined(separator: " · ")
+        ([f.platform.rawValue, f.scope] + [f.principal, f.role, f.subject].compactMap { $0 }).joined(separator: " · ")
     }
 
     /// The failure's body: the message, the evidence with where each piece comes from, what the

@@ -90,11 +90,11 @@ public struct ExampleSnapshot: Sendable {
 
     public func coverage(
         _ kind: CoverageIssue.Kind, _ detail: String, platform: Platform = .cortexXDR, scope: String = "t1", principal: String? = nil,
-        reference: String? = nil, index: Int? = nil
+        reference: String? = nil, role: String? = nil, index: Int? = nil
     ) -> Self {
         var s = self
         s.snapshot.coverage.append(CoverageIssue(
-            kind: kind, platform: platform, scope: scope, file: "example", detail: detail, principal: principal, reference: reference,
+            kind: kind, platform: platform, scope: scope, file: "example", detail: detail, principal: principal, reference: reference, role: role,
             record: index.map { Provenance(file: "example", collection: "memberships", index: $0, line: $0 + 2) }))
         return s
     }

@@ -29,6 +29,9 @@ public struct Finding: Codable, Sendable, Hashable {
     public var principal: String?
     /// The role the finding is about, when one is: part of the fingerprint.
     public var role: String?
+    /// What the finding is about when scope, principal and role do not say it alone (ISO-006: what
+    /// is missing, `organization 88106`, `group Ghost`): part of the fingerprint when set.
+    public var subject: String?
     public var message: String
     public var evidence: [Evidence]
     /// What the finding assumes: the broader reading of an ambiguous passage, an inferred domain.
@@ -46,7 +49,7 @@ public struct Finding: Codable, Sendable, Hashable {
     /// by what the role reaches); a policy override then applies as `RuleEngine.scan` says.
     public init(
         rule: RuleDescription, platform: Platform, account: String? = nil, organization: String? = nil,
-        tenant: String? = nil, principal: String? = nil, role: String? = nil, message: String,
+        tenant: String? = nil, principal: String? = nil, role: String? = nil, subject: String? = nil, message: String,
         evidence: [Evidence] = [], assumptions: [String] = [], severity: Severity? = nil
     ) {
         ruleID = rule.id
@@ -58,20 +61,24 @@ public struct Finding: Codable, Sendable, Hashable {
         self.tenant = tenant
         self.principal = principal
         self.role = role
+        self.subject = subject
         self.message = message
         self.evidence = evidence
         self.assumptions = assumptions
-        fingerprint = Finding.fingerprint(rule.id, platform, account, organization, tenant, principal, role)
+        fingerprint = Finding.fingerprint(rule.id, platform, account, organization, tenant, principal, role, subject)
     }
 
     /// Rule, platform, scope, principal and role: never file positions or input order, so a
-    /// finding keeps its fingerprint across exports, runs and baselines.
+    /// finding keeps its fingerprint across exports, runs and baselines. `subject` is what the
+    /// finding is about when scope, principal and role do not say it alone (ISO-006: the missing
+    /// `group Ghost` a user is in, whose roles are unknown); without one the key is unchanged.
     static func fingerprint(
         _ rule: String, _ platform: Platform, _ account: String?, _ organization: String?, _ tenant: String?,
-        _ principal: String?, _ role: String?
+        _ principal: String?, _ role: String?, _ subject: String? = nil
     ) -> String {
-        var key = [rule, platform.rawValue, account ?? "", organization ?? "", tenant ?? "", principal ?? "", role ?? ""]
-            .joined(separator: "\u{1F}")
+        var parts = [rule, platform.rawValue, account ?? "", organization ?? "", tenant ?? "", principal ?? "", role ?? ""]
+        if let subject { parts.append(subject) }
+        var key = parts.joined(separator: "\u{1F}")
         // Hashed from the string's own bytes and hex-encoded by table straight into the result:
         // a scan makes one fingerprint per finding, hundreds of thousands on a large export.
         let digest = key.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }

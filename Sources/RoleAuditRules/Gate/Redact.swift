@@ -28,6 +28,7 @@ extension Gate {
             var f = f
             f.tenant = f.tenant.map(r)
             f.principal = f.principal.map(r)
+            f.subject = f.subject.map(r)
             f.message = r(f.message)
             f.assumptions = f.assumptions.map(r)
             f.evidence = f.evidence.map { Finding.Evidence(grant: $0.grant.map(grant), detail: r($0.detail), record: $0.record.map(place)) }

@@ -18,7 +18,7 @@ public struct ISO006DanglingReference: Rule {
             RuleExample("a membership in an organization the account's list lacks", ExampleSnapshot()
                 .huntress("a@msp.example", "Admin").huntress("t@c1.example", "User", org: "9")
                 .coverage(.undefinedOrganization, "membership memberships[1] is in organization 9, which the exported organization list of account 1 does not contain",
-                    platform: .huntress, scope: "1", principal: "t@c1.example", reference: "organization 9", index: 1),
+                    platform: .huntress, scope: "1", principal: "t@c1.example", reference: "organization 9", role: "User", index: 1),
                 flags: ["t@c1.example"]),
             RuleExample("an organization under two accounts", ExampleSnapshot()
                 .huntress("a@msp.example", "Admin").coverage(.foreignOrganization, "organization 9 belongs to account 2 but memberships place it under account 1",
@@ -31,6 +31,10 @@ public struct ISO006DanglingReference: Rule {
 
     /// One finding per principal (where a principal's record holds the reference) and missing thing,
     /// identified by what is missing, never by where the record sat: re-sorting an export keeps it.
+    /// `principal` and `role` hold who and which role: the member and the role of a membership in
+    /// an organization the list lacks, the role that names a group not exported; none where the
+    /// record names no role (a user in a group not exported: what the group gives is unknown). What
+    /// is missing (`organization 9`, `group Ghost`) is in the message and the fingerprint.
     public func evaluate(_ c: RuleContext) -> [Finding] {
         // An organization placed under two accounts has no one record to cite: the memberships
         // that place it are the evidence. One pass over the grants, for those organizations only.
@@ -55,7 +59,7 @@ public struct ISO006DanglingReference: Rule {
             }
             return Finding(
                 rule: Self.description, platform: platform, account: platform == .huntress ? issue.scope : nil,
-                tenant: platform == .cortexXDR ? issue.scope : nil, principal: issue.principal, role: issue.reference ?? issue.detail,
+                tenant: platform == .cortexXDR ? issue.scope : nil, principal: issue.principal, role: issue.role, subject: issue.reference ?? issue.detail,
                 message: issue.detail, evidence: evidence)
         }
     }
