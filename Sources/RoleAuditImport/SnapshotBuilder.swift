@@ -150,7 +150,7 @@ final class SnapshotBuilder {
         merged.userType = minimum(old.userType, p.userType)
         merged.mergeStatuses(of: p)
         merged.hidden = old.hidden.map { $0 || (p.hidden ?? false) } ?? p.hidden
-        merged.lastLogin = latest(old.lastLogin, p.lastLogin)
+        merged.lastLogin = LastLogin.latest(old.lastLogin, p.lastLogin)
         if p.kind == .nonHuman { merged.kind = .nonHuman }
         merged.source = [old.source, p.source].compactMap { $0 }.min()
         merged.apiKey = old.apiKey ?? p.apiKey
@@ -580,12 +580,3 @@ private func minimum(_ a: String?, _ b: String?) -> String? {
     }
 }
 
-private func latest(_ a: LastLogin, _ b: LastLogin) -> LastLogin {
-    switch (a, b) {
-    case (.at(let x), .at(let y)): .at(max(x, y))
-    case (.at, _): a
-    case (_, .at): b
-    case (.never, _), (_, .never): .never
-    default: .unknown
-    }
-}

@@ -76,6 +76,17 @@ public enum LastLogin: Codable, Sendable, Hashable, Equatable {
     case unknown
     case never
     case at(Date)
+
+    /// The later of two records' last logins: a time over `never` over `unknown`.
+    public static func latest(_ a: LastLogin, _ b: LastLogin) -> LastLogin {
+        switch (a, b) {
+        case (.at(let x), .at(let y)): .at(max(x, y))
+        case (.at, _): a
+        case (_, .at): b
+        case (.never, _), (_, .never): .never
+        default: .unknown
+        }
+    }
 }
 
 public struct Principal: Codable, Sendable, Hashable {
@@ -94,10 +105,14 @@ public struct Principal: Codable, Sendable, Hashable {
     /// `status(in:)`.
     public var status: String?
     /// Cortex keeps a user record per tenant, and a user may be Active in one and Inactive in
-    /// another; the snapshot keeps one principal per user, so each tenant's status is kept here,
-    /// with the record that says it. Empty where no record names its tenant (Huntress; a snapshot
-    /// principal without `tenant`).
+    /// another, or sign in to one every day and to another never; the snapshot keeps one principal
+    /// per user, so each tenant's status and last login are kept here, with the record that says
+    /// them. Empty where no record names its tenant (Huntress; a snapshot principal without `tenant`).
     public var tenantStatuses: [String: TenantStatus]
+    /// Each tenant's last login, the latest its records give (a record may give a login and no
+    /// status, as get_users does where the console's users table gives both).
+    public var tenantLogins: [String: LastLogin]
+    /// The latest of every record's last login. What a fact about one tenant reads is `lastLogin(in:)`.
     public var lastLogin: LastLogin
     public var hidden: Bool?
     /// Set for an API key: who made it, when, why, and when it expires.
@@ -121,6 +136,7 @@ public struct Principal: Codable, Sendable, Hashable {
         self.status = status
         // A record read from one tenant's user list says the status there.
         tenantStatuses = if let tenant, let status { [tenant: TenantStatus(status: status, source: source)] } else { [:] }
+        tenantLogins = if let tenant, lastLogin != .unknown { [tenant: lastLogin] } else { [:] }
         self.lastLogin = lastLogin
         self.hidden = hidden
         self.apiKey = apiKey
@@ -143,12 +159,21 @@ public struct Principal: Codable, Sendable, Hashable {
         tenant.flatMap { tenantStatuses[$0]?.status } ?? status
     }
 
+    /// The last login where a grant is held: the tenant's own user records', else (no tenant, no
+    /// record from that tenant, or one that does not say) the latest of all. A user who signs in
+    /// to one tenant daily and never to another is dormant in the other: the latest of all alone
+    /// hid that (LP-002, LP-003).
+    public func lastLogin(in tenant: String?) -> LastLogin {
+        tenant.flatMap { tenantLogins[$0] } ?? lastLogin
+    }
+
     /// Whether a status says the user may sign in: Cortex says `Active`; anything else (Inactive,
     /// Disabled, Pending) is switched off.
     public static func isActive(_ status: String) -> Bool { status.caseInsensitiveCompare("active") == .orderedSame }
 
     /// Takes another record's statuses of the same user: per tenant, and the one status, the
-    /// least in text order, so the merge does not depend on the order files are read in.
+    /// least in text order, so the merge does not depend on the order files are read in; and its
+    /// last login per tenant, the latest.
     public mutating func mergeStatuses(of other: Principal) {
         if let s = other.status, status.map({ s < $0 }) ?? true { status = s }
         for (tenant, t) in other.tenantStatuses {
@@ -159,6 +184,8 @@ public struct Principal: Codable, Sendable, Hashable {
             }
             tenantStatuses[tenant] = t
         }
+        // A tenant's last login: the latest its records give.
+        for (tenant, login) in other.tenantLogins { tenantLogins[tenant] = LastLogin.latest(tenantLogins[tenant] ?? .unknown, login) }
     }
 
     /// The domain of the principal's email, lower-cased, if it has one.

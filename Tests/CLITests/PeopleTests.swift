@@ -156,6 +156,40 @@ struct PeopleTests {
         #expect(view.stdout.contains("Cortex XDR gone@corp.example, status Inactive in dev, Active in prod"), "\(view.stdout)")
     }
 
+    /// One user, Active in two tenants: Instance Administrator in dev, last signed in there 400
+    /// days ago; Viewer in prod, signed in two days ago. The merged record's last login is prod's;
+    /// dev's privileged grant is dormant all the same (LP-002), in either order of the inputs.
+    @Test(arguments: [false, true])
+    func dormantInOneTenantIsDormantThereWhateverTheOtherSays(prodFirst: Bool) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roleaudit-logins-\(UUID().uuidString)")
+        func user(_ role: String, _ lastLogin: Int) -> String {
+            #"{"user_email": "ada@corp.example", "user_first_name": "", "user_last_name": "", "role_name": "\#(role)", "status": "Active", "#
+                + #""last_logged_in": \#(lastLogin), "user_type": "SSO", "groups": [], "scope": null}"#
+        }
+        // 2026-11-23 less 400 days, and less 2 days, in milliseconds.
+        let tenants = [("dev", user("Instance Administrator", 1_760_832_000_000)), ("prod", user("Viewer", 1_795_219_200_000))]
+        for (i, (tenant, record)) in (prodFirst ? tenants.reversed() : tenants).enumerated() {
+            let folder = dir.appendingPathComponent("exports/\(i)-cortex-\(tenant)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data(#"{"platform": "cortex-xdr", "tenant": "\#(tenant)"}"#.utf8).write(to: folder.appendingPathComponent("roleaudit-source.json"))
+            try Data("{\"reply\": [\(record)]}".utf8).write(to: folder.appendingPathComponent("get_users.json"))
+        }
+        try Data("version: 1\n".utf8).write(to: dir.appendingPathComponent("roleaudit.yml"))
+        let s = try Self.scan(dir, [])
+        #expect(s.status == 0, "\(s.stderr)")
+        let dormant = s.findings.filter { $0["rule_id"] as? String == "LP-002" }
+        #expect(dormant.map { "\($0["tenant"] ?? ""):\($0["principal"] ?? "")" } == ["dev:ada@corp.example"], "\(dormant)")
+        #expect((dormant.first?["message"] as? String)?.contains("in dev and last signed in 400 days ago") == true, "\(dormant)")
+        // The worksheet gives each row the last login in its tenant.
+        let csv = try String(contentsOf: s.dir.appendingPathComponent("entitlements.csv"), encoding: .utf8)
+        let lines = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        let header = Self.header(lines[0])
+        let (tenant, login) = (try #require(header["tenant"]), try #require(header["last_login"]))
+        #expect(lines.dropFirst().map(Self.fields).map { "\($0[tenant]) \($0[login])" }.sorted() == [
+            "dev 2025-10-19T00:00:00Z", "prod 2026-11-21T00:00:00Z",
+        ])
+    }
+
     @Test func leaversAndUnknownPeopleFromAUTF16SemicolonRoster() throws {
         let dir = try Self.exports()
         try Self.writeRoster(

@@ -85,7 +85,7 @@ public enum CSVReportWriter: ReportWriter {
             t.text(e.principal?.name)
             t.text(e.principal?.kind.rawValue)
             t.text(e.principal?.status(in: e.tenant))
-            t.text(e.principal?.lastLogin.label(time))
+            t.text(e.principal?.lastLogin(in: e.tenant).label(time))
             t.text(g.role)
             t.text(e.roleStatus)
             t.text(g.level.rawValue)

@@ -144,8 +144,12 @@ public struct RuleContext: Sendable {
         lastLogin test: (LastLogin) -> Bool
     ) -> [(who: PrincipalKey, lastLogin: LastLogin, target: String, grants: [Grant])] {
         platformsWithLogins.sorted().flatMap { sortedPrincipals(on: $0) }.flatMap { who, grants in
-            guard let p = principal(who.key, on: who.platform), test(p.lastLogin) else { return [(PrincipalKey, LastLogin, String, [Grant])]() }
-            return Dictionary(grouping: grants.filter(isPrivileged), by: \.target).sorted { $0.key < $1.key }.map { (who, p.lastLogin, $0.key, $0.value) }
+            guard let p = principal(who.key, on: who.platform) else { return [(PrincipalKey, LastLogin, String, [Grant])]() }
+            // Each tenant by the user's last login there (Principal.lastLogin(in:)).
+            return Dictionary(grouping: grants.filter(isPrivileged), by: \.target).sorted { $0.key < $1.key }.compactMap { target, gs in
+                let login = p.lastLogin(in: who.platform == .cortexXDR ? target : nil)
+                return test(login) ? (who, login, target, gs) : nil
+            }
         }
     }
 

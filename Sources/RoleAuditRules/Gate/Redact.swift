@@ -69,6 +69,7 @@ extension Gate {
                     statuses[r(tenant)] = t
                 }
                 p.tenantStatuses = statuses
+                p.tenantLogins = Dictionary(p.tenantLogins.map { (r($0.key), $0.value) }, uniquingKeysWith: LastLogin.latest)
                 if var k = p.apiKey {
                     k.tenant = r(k.tenant)
                     k.createdBy = k.createdBy.map(r)

@@ -15,9 +15,17 @@ public struct LP002DormantPrivilegedUser: Rule {
             RuleExample("Privileged Security Admin last seen 200 days ago", ExampleSnapshot()
                 .cortex("old@corp.example", "Privileged Security Admin", lastLogin: .at(ExampleSnapshot.now.addingTimeInterval(-200 * 86_400))),
                 flags: ["old@corp.example"]),
+            RuleExample("privileged in a tenant last seen 200 days ago, signing in daily to another", ExampleSnapshot()
+                .cortex("two@corp.example", "Viewer", tenant: "prod", status: "Active")
+                .cortex("two@corp.example", "Privileged Security Admin", tenant: "dev",
+                    lastLogin: .at(ExampleSnapshot.now.addingTimeInterval(-200 * 86_400)), status: "Active"),
+                flags: ["two@corp.example"]),
         ],
         nonTriggering: [
             RuleExample("privileged and seen yesterday", ExampleSnapshot().cortex("a@corp.example", "Instance Administrator")),
+            RuleExample("privileged where seen yesterday, dormant only where read-only", ExampleSnapshot()
+                .cortex("two@corp.example", "Viewer", tenant: "prod", lastLogin: .at(ExampleSnapshot.now.addingTimeInterval(-300 * 86_400)), status: "Active")
+                .cortex("two@corp.example", "Instance Administrator", tenant: "dev", status: "Active")),
             RuleExample("dormant but read-only", ExampleSnapshot()
                 .cortex("v@corp.example", "Viewer", lastLogin: .at(ExampleSnapshot.now.addingTimeInterval(-400 * 86_400)))),
             RuleExample("never logged in is LP-003's", ExampleSnapshot().cortex("n@corp.example", "Instance Administrator", lastLogin: .never)),
