@@ -112,3 +112,24 @@ struct DanglingReferenceFieldTests {
         #expect(plain.fingerprint == "b70eea5eb2cbdfb733af" && withSubject.fingerprint != plain.fingerprint)
     }
 }
+
+/// HYG-002's finding holds the role the empty group gives in `role` and the group as its subject;
+/// a group that was not exported has no known role, and never its message in `role`.
+struct OrphanGroupFieldTests {
+    func hyg002(_ s: ExampleSnapshot) throws -> [Finding] {
+        RuleEngine.scan(snapshot: s.snapshot, catalog: try Shared.catalog.get(), policy: Policy(), now: ExampleSnapshot.now)
+            .findings.filter { $0.ruleID == "HYG-002" }
+    }
+
+    @Test func emptyGroupGivesItsRoleAndIsTheSubject() throws {
+        let f = try #require(try hyg002(ExampleSnapshot().group("Break Glass", role: "Instance Administrator", members: [])).first)
+        #expect(f.role == "Instance Administrator" && f.subject == "group Break Glass" && f.tenant == "t1", "\(f)")
+    }
+
+    @Test func undefinedGroupHasNoRole() throws {
+        let s = ExampleSnapshot().cortex("a@corp.example", "Viewer")
+            .coverage(.undefinedGroup, "user 'a@corp.example' is in group 'Ghost', which was not exported", principal: "a@corp.example", reference: "group Ghost")
+        let found = try hyg002(s)
+        #expect(found.count == 1 && found.allSatisfy { $0.role == nil && $0.subject == "group Ghost" }, "\(found.map { ($0.role, $0.subject) })")
+    }
+}

@@ -21,13 +21,18 @@ public struct HYG002OrphanGroup: Rule {
         // Members can also arrive through nested groups or SAML mapping.
         let empty = c.snapshot.groups.filter { !$0.roles.isEmpty && $0.members.isEmpty && $0.idpGroups.isEmpty && $0.nestedGroups.isEmpty }.map { g in
             Finding(
-                rule: Self.description, platform: g.platform, tenant: g.tenant, role: "group \(g.name)",
+                // The role field holds the role the group gives, the group is the finding's subject
+                // (as ISO-006's missing reference is): "group X" in the role column was no role.
+                rule: Self.description, platform: g.platform, tenant: g.tenant, role: g.roles.sorted().joined(separator: ", "),
+                subject: "group \(g.name)",
                 message: "group '\(g.name)' in \(g.tenant) gives \(g.roles.joined(separator: ", ")) and has no members",
                 evidence: [.note("defined in \(g.provenance)")])
         }
         let missing = c.snapshot.coverage.filter { $0.kind == .undefinedGroup }.map { issue in
             Finding(
-                rule: Self.description, platform: issue.platform ?? .cortexXDR, tenant: issue.scope, role: issue.reference ?? issue.detail,
+                // No role is known for a group that was not exported; what is missing is the subject
+                // (the role field held the reference, or the whole message).
+                rule: Self.description, platform: issue.platform ?? .cortexXDR, tenant: issue.scope, subject: issue.reference ?? issue.detail,
                 message: issue.detail, evidence: [.note("\(issue.record?.description ?? issue.file ?? "input"): \(issue.detail)")])
         }
         return empty + missing
