@@ -73,6 +73,10 @@ public struct AccessGraph: Sendable {
     public let placeOf: [Int32]
     /// Huntress organization id to its account.
     public let accountOfOrganization: [String: String]
+    /// Place id to the Huntress account above it as an organization (nil for a tenant, or an
+    /// organization no list places): for readers of a grant by position, one array read instead of
+    /// a string hash per grant.
+    public let accountAbovePlace: [String?]
     /// Which customer each organization and tenant belongs to (Customers.swift).
     public let customers: CustomerMap
     /// Who is who across the consoles (the policy's identities and service accounts).
@@ -176,6 +180,7 @@ public struct AccessGraph: Sendable {
         self.grantsOfRole = grantsOfRole
         self.places = places
         self.placeOf = placeOf
+        accountAbovePlace = places.map { $0.platform == .huntress ? accounts[$0.id] : nil }
         customers = CustomerMap(
             snapshot: snapshot, policy: policy, accountOfOrganization: accounts,
             grantedOrganizations: places.indices.filter { placeLevels[$0] & 1 != 0 }.map { places[$0].id },

@@ -130,7 +130,7 @@ public enum Scanner {
     /// cannot be written (no space, no permission, a file where the folder should be) leaves the
     /// output folder as it was, and is exit 73.
     static func stage(_ result: ScanResult, options: ScanOptions, extra: [any ReportWriter.Type]) throws -> ReportFolder {
-        let input = ReportInput(result, context: ReportContext(toolVersion: RoleAudit.version, generatedAt: options.now), formats: options.formats)
+        let input = ReportInput(result, context: ReportContext(toolVersion: RoleAudit.version, generatedAt: options.now))
         do {
             let folder = try ReportFolder(options.output)
             try folder.writeConcurrently(options.formats.map(\.writer) + extra, input)

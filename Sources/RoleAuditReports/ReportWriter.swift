@@ -22,9 +22,8 @@ public struct ReportInput: Sendable {
     public let context: ReportContext
     private let table: Once<Entitlements>
 
-    /// `formats` is kept for callers that name the writers; the entitlements are built only if
-    /// one of them reads them.
-    public init(_ result: ScanResult, context: ReportContext, formats: [ReportFormat] = ReportFormat.allCases) {
+    /// The entitlements are built only if a writer reads them.
+    public init(_ result: ScanResult, context: ReportContext) {
         self.result = result
         self.context = context
         table = Once { Entitlements(result) }

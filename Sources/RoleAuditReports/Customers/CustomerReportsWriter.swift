@@ -23,7 +23,7 @@ public enum CustomerReportsWriter {
         }
         for (view, name) in zip(views, names) {
             let sub = customers.within(name)
-            let input = ReportInput(view.result, context: context, formats: formats)
+            let input = ReportInput(view.result, context: context)
             for format in formats { try format.writer.write(input, to: sub) }
             for writer in extra { try writer.write(input, to: sub) }
         }

@@ -66,11 +66,12 @@ struct Entitlements: Sendable {
     private let openRuleLists: [String]
 
     /// Per place id (the graph's `places`): its name, its customer, and for a Huntress place the
-    /// account above it as an organization and that account's name, and its name as an account.
+    /// name of the account above it as an organization (AccessGraph.accountAbovePlace), and its
+    /// name as an account.
     /// Looked up once per place, not once per grant (five string-keyed lookups a row were a fifth of
     /// a million-row worksheet).
     private let placeNames: [String?], placeCustomers: [String?]
-    private let accountAbove: [String?], accountAboveName: [String?], nameAsAccount: [String?]
+    private let accountAboveName: [String?], nameAsAccount: [String?]
 
     var grants: [Grant] { graph.grants }
     var count: Int { graph.grants.count }
@@ -87,8 +88,7 @@ struct Entitlements: Sendable {
         let graph = r.graph
         placeNames = graph.places.map { graph.name(ofPlace: $0) }
         placeCustomers = graph.places.map { graph.customer(ofPlace: $0) }
-        accountAbove = graph.places.map { $0.platform == .huntress ? graph.accountOfOrganization[$0.id] : nil }
-        accountAboveName = accountAbove.map { $0.flatMap { graph.name(ofAccount: $0) } }
+        accountAboveName = graph.accountAbovePlace.map { $0.flatMap { graph.name(ofAccount: $0) } }
         nameAsAccount = graph.places.map { $0.platform == .huntress ? graph.name(ofAccount: $0.id) : nil }
         var held = [Bool](repeating: false, count: graph.records.count)
         for i in graph.recordOf where i >= 0 { held[Int(i)] = true }
@@ -118,7 +118,7 @@ struct Entitlements: Sendable {
         let huntress = g.platform == .huntress
         // The account a Huntress grant falls under: its own target, or its organization's account
         // (AccessGraph.account(of:)), read from the place's.
-        let account = huntress ? (accountLevel ? g.target : accountAbove[place]) : nil
+        let account = huntress ? (accountLevel ? g.target : graph.accountAbovePlace[place]) : nil
         return Entitlement(
             grant: g, principal: graph.record(ofGrant: i), documented: role.documented,
             capabilityList: capabilityLists[Int(graph.roleOf[i])], capabilityTiers: capabilityTiers[Int(graph.roleOf[i])], tier: role.tier,

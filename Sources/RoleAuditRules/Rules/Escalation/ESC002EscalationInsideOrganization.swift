@@ -59,7 +59,7 @@ public struct ESC002EscalationInsideOrganization: Rule {
         for i in adders where graph.grants[i].platform == .huntress && graph.grants[i].level == .organization {
             guard let role = graph.role(ofGrant: i).documented, let assign = role.grant("roles.assign") else { continue }
             let target = graph.grants[i].target
-            let account = graph.accountOfOrganization[target]
+            let account = graph.accountAbovePlace[Int(graph.placeOf[i])]
             // What the principal already holds in this organization: its grants there, and its
             // account-level grants in the organization's account.
             var held: [Int] = []

@@ -45,19 +45,8 @@ public struct LP008AccountLevelUser: Rule {
         let graph = c.graph
         let positions = c.grantPositionsByRole { $0?.platform == .huntress && $0?.level == .organization && $0?.name == "Security Engineer" }
             .flatMap(\.positions).sorted()
-        var accountOfPlace: [Int32: String] = [:]
         var byAccount: [String: [Int]] = [:]
-        for i in positions {
-            let place = graph.placeOf[i]
-            let account: String
-            if let known = accountOfPlace[place] {
-                account = known
-            } else {
-                account = graph.accountOfOrganization[graph.grants[i].target] ?? ""
-                accountOfPlace[place] = account
-            }
-            byAccount[account, default: []].append(i)
-        }
+        for i in positions { byAccount[graph.accountAbovePlace[Int(graph.placeOf[i])] ?? "", default: []].append(i) }
         return byAccount.keys.sorted().compactMap { account in
             let at = byAccount[account] ?? []
             // Principal ids ascend as their keys do (one platform here).
