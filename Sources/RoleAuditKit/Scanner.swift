@@ -145,8 +145,8 @@ public enum Scanner {
 
     /// The gate's verdict and the terminal summary.
     static func outcome(_ result: ScanResult, written: [String], options: ScanOptions) -> ScanOutcome {
-        let failing = options.failOn.map { level in result.findings.filter { $0.isOpen && $0.severity >= level } } ?? []
-        let exit: Int32 = !result.snapshot.isComplete && !options.allowIncomplete ? 2 : failing.isEmpty ? 0 : 1
+        let failing = options.failOn.map { level in result.findings.count { $0.isOpen && $0.severity >= level } } ?? 0
+        let exit: Int32 = !result.snapshot.isComplete && !options.allowIncomplete ? 2 : failing == 0 ? 0 : 1
         return ScanOutcome(
             result: result, written: written, exitCode: exit,
             summary: summary(result, written: written, failing: failing, options: options, exit: exit).text)
@@ -207,14 +207,17 @@ public enum Scanner {
     }
 
     /// What the terminal shows: every value from an export through `Terminal.text`.
-    static func summary(_ r: ScanResult, written: [String], failing: [Finding], options: ScanOptions, exit: Int32) -> TerminalText {
+    static func summary(_ r: ScanResult, written: [String], failing: Int, options: ScanOptions, exit: Int32) -> TerminalText {
         let (waived, baselined, openCount, bySeverity) = (r.counts.waived, r.counts.baselined, r.counts.open, r.counts.bySeverity)
         // Top findings grouped by rule and scope, most severe first: one line for the ten people a
         // rule found in one tenant, rather than ten lines that say the same thing.
         struct Group { let first: Finding; var principals: [String]; var count: Int }
-        var groups: [Group] = [], index: [String: Int] = [:]
+        // Finding.scope's parts, not its words: no string built per finding.
+        struct Key: Hashable { let rule: String, platform: Platform, level: Int, place: String? }
+        var groups: [Group] = [], index: [Key: Int] = [:]
         for f in r.findings where f.isOpen {
-            let key = "\(f.ruleID)\u{1F}\(f.platform.rawValue)\u{1F}\(f.scope)"
+            let (level, place) = f.organization.map { (0, $0) } ?? f.tenant.map { (1, $0) } ?? f.account.map { (2, $0) } ?? (3, nil)
+            let key = Key(rule: f.ruleID, platform: f.platform, level: level, place: place)
             if let i = index[key] {
                 groups[i].count += 1
                 // Who else, and the role when it differs from the first finding's.
@@ -294,7 +297,7 @@ public enum Scanner {
         out += "Reports: \(shown.joined(separator: ", "))\(perCustomer)\n"
         switch exit {
         case 0: out += options.failOn.map { "PASSED (no open finding at or above \($0.rawValue))\n" } ?? "PASSED (--fail-on never)\n"
-        case 1: out += "FAILED: \(failing.count) open finding(s) at or above \(options.failOn?.rawValue ?? "")\n"
+        case 1: out += "FAILED: \(failing) open finding(s) at or above \(options.failOn?.rawValue ?? "")\n"
         default: out += "FAILED: incomplete input\n"
         }
         return out
