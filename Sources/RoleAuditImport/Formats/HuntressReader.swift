@@ -29,11 +29,26 @@ struct HuntressReader {
         var email: UnsafeBufferPointer<UInt8>?
     }
 
+    /// A membership as the fast path read it: the strings every membership needs decoded, the
+    /// rest still bytes of the file, valid while the file holds them (JSONExport releases text only
+    /// behind what was recorded).
+    struct Parsed {
+        var role: UnsafeBufferPointer<UInt8>
+        var accountID: UnsafeBufferPointer<UInt8>?
+        var accountName: UnsafeBufferPointer<UInt8>?
+        /// Built here rather than by `record`: this is the reading thread's share of the work.
+        var user: Principal
+        var orgID: String?
+        var orgName: UnsafeBufferPointer<UInt8>?
+        var createdAt: Date?
+    }
+
     /// Reads a well-formed membership straight from the bytes, decoding only the strings it keeps.
-    /// Returns false, having consumed anything, at the first thing it does not expect (escapes,
+    /// Returns nil, having consumed anything, at the first thing it does not expect (escapes,
     /// unknown members, wrong types, a bad timestamp): the caller rewinds and the checked path reads
     /// the element again and says exactly what is wrong. Both paths accept the same memberships.
-    mutating func fastMembership(_ r: inout JSONReader, _ provenance: Provenance) throws -> Bool {
+    /// Reads only: `record` adds what it read, so the two can run on two threads (JSONExport).
+    static func parse(_ r: inout JSONReader) -> Parsed? {
         typealias Bytes = UnsafeBufferPointer<UInt8>
         func eq(_ b: Bytes, _ s: StaticString) -> Bool {
             guard b.count == s.utf8CodeUnitCount, let base = b.baseAddress else { return false }
@@ -73,7 +88,7 @@ struct HuntressReader {
             } while r.consume(UInt8(ascii: ","))
             return r.consume(UInt8(ascii: "}"))
         }
-        guard r.consume(UInt8(ascii: "{")) else { return false }
+        guard r.consume(UInt8(ascii: "{")) else { return nil }
         var role: Bytes?
         var account = Fields()
         var org = Fields()
@@ -85,80 +100,98 @@ struct HuntressReader {
             var seen: UInt8 = 0
             repeat {
                 r.skipWhitespace()
-                guard let key = r.plainString(), r.consume(UInt8(ascii: ":")) else { return false }
+                guard let key = r.plainString(), r.consume(UInt8(ascii: ":")) else { return nil }
                 r.skipWhitespace()
                 if eq(key, "permissions") {
-                    guard first(&seen, 1), let v = r.plainString() else { return false }
+                    guard first(&seen, 1), let v = r.plainString() else { return nil }
                     role = v
                 } else if eq(key, "account") {
-                    guard first(&seen, 2) else { return false }
+                    guard first(&seen, 2) else { return nil }
                     if !r.consumeNull() {
-                        guard object(&r, &account) else { return false }
+                        guard object(&r, &account) else { return nil }
                         hasAccount = true
                     }
                 } else if eq(key, "organization") {
-                    guard first(&seen, 4) else { return false }
+                    guard first(&seen, 4) else { return nil }
                     if !r.consumeNull() {
-                        guard object(&r, &org) else { return false }
+                        guard object(&r, &org) else { return nil }
                         hasOrg = true
                     }
                 } else if eq(key, "user") {
-                    guard first(&seen, 8), object(&r, &user) else { return false }
+                    guard first(&seen, 8), object(&r, &user) else { return nil }
                     hasUser = true
                 } else if eq(key, "created_at") {
-                    guard first(&seen, 16) else { return false }
+                    guard first(&seen, 16) else { return nil }
                     if !r.consumeNull() {
-                        guard let v = r.plainString() else { return false }
+                        guard let v = r.plainString() else { return nil }
                         created = v
                     }
                 } else if eq(key, "updated_at") {
-                    guard first(&seen, 32) else { return false }
+                    guard first(&seen, 32) else { return nil }
                     if !r.consumeNull() {
-                        guard let v = r.plainString() else { return false }
+                        guard let v = r.plainString() else { return nil }
                         updated = v
                     }
                 } else if eq(key, "id") {
-                    guard first(&seen, 64), scalar(&r) != nil else { return false }
+                    guard first(&seen, 64), scalar(&r) != nil else { return nil }
                 } else {
-                    return false
+                    return nil
                 }
             } while r.consume(UInt8(ascii: ","))
-            guard r.consume(UInt8(ascii: "}")) else { return false }
+            guard r.consume(UInt8(ascii: "}")) else { return nil }
         }
         guard let role, hasUser, let emailBytes = user.email, emailBytes.contains(UInt8(ascii: "@")), hasAccount || hasOrg,
             !hasAccount || account.id != nil, !hasOrg || org.id != nil
-        else { return false }
+        else { return nil }
         var createdAt: Date?
         if let created {
-            guard let d = Timestamps.parse(bytes: created) else { return false }
+            guard let d = Timestamps.parse(bytes: created) else { return nil }
             createdAt = d
         }
-        if let updated, Timestamps.parse(bytes: updated) == nil { return false }
+        if let updated, Timestamps.parse(bytes: updated) == nil { return nil }
+        func text(_ b: Bytes) -> String { String(decoding: b, as: UTF8.self) }
+        return Parsed(
+            role: role, accountID: account.id, accountName: account.name,
+            user: HuntressReader.principal(email: text(emailBytes), name: user.name.map(text), id: user.id.map(text)),
+            orgID: org.id.map(text), orgName: org.name, createdAt: createdAt)
+    }
 
-        if !lastRole.utf8.elementsEqual(role) {
-            if let known = roleLabels.first(where: { $0.0.elementsEqual(role) }) {
+    /// Adds a membership `parse` read.
+    mutating func record(_ m: Parsed, _ provenance: Provenance) {
+
+        if !HuntressReader.same(&lastRole, m.role) {
+            if let known = roleLabels.first(where: { $0.0.elementsEqual(m.role) }) {
                 lastRole = known.1
             } else {
-                lastRole = context.builder.intern(String(decoding: role, as: UTF8.self))
-                if roleLabels.count < 64 { roleLabels.append((Array(role), lastRole)) }
+                lastRole = context.builder.intern(String(decoding: m.role, as: UTF8.self))
+                if roleLabels.count < 64 { roleLabels.append((Array(m.role), lastRole)) }
             }
         }
         var accountID: String?
-        if let id = account.id {
-            if !lastAccount.utf8.elementsEqual(id) { lastAccount = String(decoding: id, as: UTF8.self) }
+        if let id = m.accountID {
+            if !HuntressReader.same(&lastAccount, id) { lastAccount = String(decoding: id, as: UTF8.self) }
             accountID = lastAccount
         }
         record(
-            role: lastRole, accountID: accountID, accountName: { account.name.map { String(decoding: $0, as: UTF8.self) } },
-            email: String(decoding: emailBytes, as: UTF8.self), userName: user.name.map { String(decoding: $0, as: UTF8.self) },
-            userID: user.id.map { String(decoding: $0, as: UTF8.self) }, orgID: org.id.map { String(decoding: $0, as: UTF8.self) },
-            orgName: { org.name.map { String(decoding: $0, as: UTF8.self) } }, createdAt: createdAt, provenance: provenance)
-        return true
+            role: lastRole, accountID: accountID, accountName: { m.accountName.map { String(decoding: $0, as: UTF8.self) } },
+            user: m.user, orgID: m.orgID,
+            orgName: { m.orgName.map { String(decoding: $0, as: UTF8.self) } }, createdAt: m.createdAt, provenance: provenance)
     }
 
-    /// Most emails are already lower-case: do not build a million copies of them.
-    private func lowercasedEmail(_ email: String) -> String {
-        email.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A || $0 >= 0x80 }) ? email.lowercased() : email
+    /// A membership's user: one principal per lower-cased email.
+    static func principal(email: String, name: String?, id: String?) -> Principal {
+        // Most emails are already lower-case: do not build a million copies of them.
+        let key = email.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A || $0 >= 0x80 }) ? email.lowercased() : email
+        return Principal(platform: .huntress, key: key, email: email, name: name, vendorIDs: id.map { [$0] } ?? [])
+    }
+
+    /// Whether `s` holds these bytes: one memcmp (the generic `elementsEqual` walked the string's
+    /// UTF-8 view a byte at a time, for every membership).
+    private static func same(_ s: inout String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        s.withUTF8 { text in
+            guard text.count == bytes.count, let a = text.baseAddress, let b = bytes.baseAddress else { return text.count == bytes.count }
+            return memcmp(a, b, text.count) == 0
+        }
     }
 
     /// Reads a membership field by field, each with its own error: the path for anything the
@@ -179,7 +212,7 @@ struct HuntressReader {
         }
         record(
             role: context.builder.intern(role), accountID: accountID, accountName: { try? account?.string("name") },
-            email: email, userName: try user.string("name"), userID: try user.id("id"),
+            user: HuntressReader.principal(email: email, name: try user.string("name"), id: try user.id("id")),
             orgID: try org.map { try $0.requiredString("id", allowNumber: true) }, orgName: { try? org?.string("name") },
             createdAt: createdAt, provenance: provenance)
     }
@@ -188,7 +221,7 @@ struct HuntressReader {
     /// paths end here, so they cannot disagree on what a membership means. Names are asked for only
     /// when the account or organization is new.
     private mutating func record(
-        role: String, accountID: String?, accountName: () -> String?, email: String, userName: String?, userID: String?,
+        role: String, accountID: String?, accountName: () -> String?, user: Principal,
         orgID: String?, orgName: () -> String?, createdAt: Date?, provenance: Provenance
     ) {
         let b = context.builder
@@ -196,8 +229,7 @@ struct HuntressReader {
             b.add(account: Account(platform: .huntress, id: accountID, name: accountName()))
             accountIDs.insert(accountID)
         }
-        let principal = b.add(principal: Principal(
-            platform: .huntress, key: lowercasedEmail(email), email: email, name: userName, vendorIDs: userID.map { [$0] } ?? []))
+        let principal = b.add(principal: user)
         if let orgID {
             let number = orgID.utf8.count <= 18 && orgID.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) ? Int(orgID) : nil
             // Added again when the account differs: the builder reports an organization under two accounts.
