@@ -143,14 +143,35 @@ public struct RuleContext: Sendable {
     public func privilegedGrantsByTarget(
         lastLogin test: (LastLogin) -> Bool
     ) -> [(who: PrincipalKey, lastLogin: LastLogin, target: String, grants: [Grant])] {
-        platformsWithLogins.sorted().flatMap { sortedPrincipals(on: $0) }.flatMap { who, grants in
-            guard let p = principal(who.key, on: who.platform) else { return [(PrincipalKey, LastLogin, String, [Grant])]() }
-            // Each tenant by the user's last login there (Principal.lastLogin(in:)).
-            return Dictionary(grouping: grants.filter(isPrivileged), by: \.target).sorted { $0.key < $1.key }.compactMap { target, gs in
-                let login = p.lastLogin(in: who.platform == .cortexXDR ? target : nil)
-                return test(login) ? (who, login, target, gs) : nil
+        // By position in the graph: resolving each grant by its label (a hash of four strings),
+        // finding each principal's record by search and copying the context into a filter closure
+        // per principal were a fifth of a scan of a Cortex tenant of 50,000 users.
+        var out: [(who: PrincipalKey, lastLogin: LastLogin, target: String, grants: [Grant])] = []
+        let g = graph, grants = graph.grants
+        for platform in platformsWithLogins.sorted() {
+            for id in sortedPrincipals(on: platform).indices {
+                let record = Int(g.recordOf[id])
+                guard record >= 0 else { continue }
+                var privileged: [Int] = []
+                for i in g.grantRange[id] where g.roles[Int(g.roleOf[i])].isPrivileged { privileged.append(i) }
+                guard !privileged.isEmpty else { continue }
+                let who = g.principals[id]
+                // Each tenant by the user's last login there (Principal.lastLogin(in:)); tenants
+                // sorted, a tenant's grants in the graph's order.
+                // (The closure holds the one array, not a copy of the whole graph per principal.)
+                privileged.sort { (grants[$0].target, $0) < (grants[$1].target, $1) }
+                var start = 0
+                while start < privileged.count {
+                    let target = grants[privileged[start]].target
+                    var end = start + 1
+                    while end < privileged.count, grants[privileged[end]].target == target { end += 1 }
+                    let login = g.records[record].lastLogin(in: who.platform == .cortexXDR ? target : nil)
+                    if test(login) { out.append((who, login, target, privileged[start..<end].map { grants[$0] })) }
+                    start = end
+                }
             }
         }
+        return out
     }
 
     /// A principal's grants.
