@@ -9,8 +9,13 @@
 /// `\u001b`; everything else, `/` included, as it is.
 public final class JSONOutput {
     private let sink: ByteSink
-    /// Per open container: whether nothing was written in it yet, and its last key.
-    private var open: [(empty: Bool, lastKey: [UInt8]?)] = []
+    /// Per open container: whether nothing was written in it yet. Flags only: the array is read
+    /// and written for every member of a large findings.json.
+    private var open: [Bool] = []
+    #if DEBUG
+        /// Per open container: its last key, to check the order.
+        private var lastKeys: [[UInt8]?] = []
+    #endif
     private var afterKey = false
 
     init(_ sink: ByteSink) { self.sink = sink }
@@ -27,7 +32,7 @@ public final class JSONOutput {
     public func beginObject() {
         prefix()
         sink.byte(UInt8(ascii: "{"))
-        open.append((true, nil))
+        push()
     }
 
     public func endObject() { close(UInt8(ascii: "}")) }
@@ -35,7 +40,7 @@ public final class JSONOutput {
     public func beginArray() {
         prefix()
         sink.byte(UInt8(ascii: "["))
-        open.append((true, nil))
+        push()
     }
 
     public func endArray() { close(UInt8(ascii: "]")) }
@@ -139,10 +144,10 @@ public final class JSONOutput {
         // Only a debug build keeps each container's last key to check the order: copying every key
         // into an array cost an allocation per member written.
         #if DEBUG
-            if let last = open.last?.lastKey {
+            if let last = lastKeys.last ?? nil {
                 assert(last.lexicographicallyPrecedes(bytes), "JSON keys out of order: \(String(decoding: bytes, as: UTF8.self))")
             }
-            if !open.isEmpty { open[open.count - 1].lastKey = Array(bytes) }
+            if !lastKeys.isEmpty { lastKeys[lastKeys.count - 1] = Array(bytes) }
         #endif
         element()
         sink.byte(0x22)
@@ -160,24 +165,42 @@ public final class JSONOutput {
         }
     }
 
+    private func push() {
+        open.append(true)
+        #if DEBUG
+            lastKeys.append(nil)
+        #endif
+    }
+
+    /// The separator, the line feed and the indent before a member or element, in one append.
     private func element() {
-        if open[open.count - 1].empty {
-            open[open.count - 1].empty = false
-            sink.byte(0x0A)
-        } else {
-            sink.append(",\n")
-        }
-        indent(open.count)
+        let first = open[open.count - 1]
+        if first { open[open.count - 1] = false }
+        lead(depth: open.count, comma: !first)
     }
 
     private func close(_ bracket: UInt8) {
-        let container = open.removeLast()
-        sink.append(container.empty ? "\n\n" : "\n")
-        indent(open.count)
+        let empty = open.removeLast()
+        #if DEBUG
+            lastKeys.removeLast()
+        #endif
+        if empty { sink.byte(0x0A) }
+        lead(depth: open.count, comma: false)
         sink.byte(bracket)
     }
 
-    private func indent(_ depth: Int) {
-        for _ in 0..<depth { sink.append("  ") }
+    /// `,` (when `comma`), a line feed and two spaces per level, from one run of bytes: appending
+    /// the indent two spaces at a time was a call per level for every line of a large findings.json.
+    private func lead(depth: Int, comma: Bool) {
+        let from = comma ? 0 : 1, to = 2 + 2 * depth
+        if to <= Self.leads.count {
+            Self.leads.withUnsafeBufferPointer { sink.append(UnsafeBufferPointer(rebasing: $0[from..<to])) }
+        } else {
+            if comma { sink.byte(UInt8(ascii: ",")) }
+            sink.byte(0x0A)
+            for _ in 0..<depth { sink.append("  ") }
+        }
     }
+
+    private static let leads: [UInt8] = Array(",\n".utf8) + [UInt8](repeating: 0x20, count: 64)
 }
