@@ -95,10 +95,21 @@ struct Entitlements: Sendable {
         roleless = graph.records.indices.filter { !held[$0] }.map { graph.records[$0] }
         var counts = [Int32](repeating: 0, count: r.graph.principals.count)
         var rules = [Set<String>](repeating: [], count: r.graph.principals.count)
+        // The findings' principals sorted and walked beside the graph's (sorted too): a binary
+        // search per finding, twenty string comparisons each, was a sixth of report.html's time on
+        // 198,393 findings.
+        var named: [(who: PrincipalID, rule: String)] = []
         for f in r.findings where f.isOpen {
-            guard let p = f.principal, let id = r.graph.principalID(PrincipalID(platform: f.platform, key: p)) else { continue }
+            if let p = f.principal { named.append((PrincipalID(platform: f.platform, key: p), f.ruleID)) }
+        }
+        named.sort { $0.who < $1.who }
+        let principals = r.graph.principals
+        var id = 0
+        for (who, rule) in named {
+            while id < principals.count, principals[id] < who { id += 1 }
+            guard id < principals.count, principals[id] == who else { continue }
             counts[id] += 1
-            rules[id].insert(f.ruleID)
+            rules[id].insert(rule)
         }
         openCount = counts
         openRuleLists = rules.map { $0.isEmpty ? "" : $0.sorted().joined(separator: " ") }
