@@ -63,7 +63,10 @@ struct Entitlements: Sendable {
     /// rather than every grant looking its principal up by name: a million lookups of a string key
     /// were a tenth of a large scan's reports.
     let openCount: [Int32]
-    private let openRuleLists: [String]
+    /// Per principal id: which of `ruleLists` names its open findings' rules (0: none). The lists
+    /// repeat (a few dozen on a large scan): one index per principal, not a string each.
+    private let ruleListOf: [Int32]
+    private let ruleLists: [String]
 
     /// Per place id (the graph's `places`): its name, its customer, and for a Huntress place the
     /// name of the account above it as an organization (AccessGraph.accountAbovePlace), and its
@@ -94,7 +97,8 @@ struct Entitlements: Sendable {
         for i in graph.recordOf where i >= 0 { held[Int(i)] = true }
         roleless = graph.records.indices.filter { !held[$0] }.map { graph.records[$0] }
         var counts = [Int32](repeating: 0, count: r.graph.principals.count)
-        var rules = [Set<String>](repeating: [], count: r.graph.principals.count)
+        var listOf = [Int32](repeating: 0, count: r.graph.principals.count)
+        var lists = [""], listIndex = ["": Int32(0)]
         // The findings' principals sorted and walked beside the graph's (sorted too): a binary
         // search per finding, twenty string comparisons each, was a sixth of report.html's time on
         // 198,393 findings.
@@ -104,19 +108,36 @@ struct Entitlements: Sendable {
         }
         named.sort { $0.who < $1.who }
         let principals = r.graph.principals
-        var id = 0
+        var id = 0, ruleIDs: Set<String> = []
+        // A principal's findings are one run of `named`: its rule list is made when the run ends.
+        func close(_ id: Int) {
+            guard !ruleIDs.isEmpty else { return }
+            let list = ruleIDs.sorted().joined(separator: " ")
+            let index = listIndex[list] ?? Int32(lists.count)
+            if index == lists.count {
+                lists.append(list)
+                listIndex[list] = index
+            }
+            listOf[id] = index
+            ruleIDs = []
+        }
         for (who, rule) in named {
-            while id < principals.count, principals[id] < who { id += 1 }
+            if id < principals.count, principals[id] < who {
+                close(id)
+                repeat { id += 1 } while id < principals.count && principals[id] < who
+            }
             guard id < principals.count, principals[id] == who else { continue }
             counts[id] += 1
-            rules[id].insert(rule)
+            ruleIDs.insert(rule)
         }
+        if id < principals.count { close(id) }
         openCount = counts
-        openRuleLists = rules.map { $0.isEmpty ? "" : $0.sorted().joined(separator: " ") }
+        ruleListOf = listOf
+        ruleLists = lists
     }
 
     /// The rule ids of the open findings of grant `i`'s principal, sorted, space-separated.
-    func openRules(ofGrant i: Int) -> String { openRuleLists[Int(graph.principalOf[i])] }
+    func openRules(ofGrant i: Int) -> String { ruleLists[Int(ruleListOf[Int(graph.principalOf[i])])] }
 
     /// How many open findings name grant `i`'s principal.
     func openFindings(ofGrant i: Int) -> Int { Int(openCount[Int(graph.principalOf[i])]) }
