@@ -142,19 +142,7 @@ public enum JUnitReportWriter: ReportWriter {
         x.markup("\n")
         for e in f.evidence {
             x.markup("\n- ")
-            // `e.withSource` written piece by piece (escaping is per character, so the bytes are
-            // the same): one string fewer per piece of evidence, hundreds of thousands on a large scan.
-            x.text(e.detail)
-            guard let p = e.source else { continue }
-            x.markup(" (")
-            x.text(p.file)
-            if let line = p.line {
-                x.markup(":")
-                x.number(line)
-            }
-            x.markup(" ")
-            x.text(p.record)
-            x.markup(")")
+            e.writeWithSource { x.text($0) }
         }
         if !f.assumptions.isEmpty {
             x.markup("\n")

@@ -213,8 +213,25 @@ extension Finding.Evidence {
     /// One line of plain text: the detail and, for a grant, where the export says it
     /// (`holds Admin (exports/memberships.json:19 memberships[1])`).
     var withSource: String {
-        guard let p = source else { return detail }
-        return "\(detail) (\(p.file)\(p.line.map { ":\($0)" } ?? "") \(p.record))"
+        var line = ""
+        writeWithSource { line += $0 }
+        return line
+    }
+
+    /// The same line, piece by piece: junit.xml escapes each piece as it goes (escaping is per
+    /// character, so the bytes are the same) rather than building a string per piece of evidence.
+    func writeWithSource(_ piece: (String) -> Void) {
+        piece(detail)
+        guard let p = source else { return }
+        piece(" (")
+        piece(p.file)
+        if let line = p.line {
+            piece(":")
+            piece(String(line))
+        }
+        piece(" ")
+        piece(p.record)
+        piece(")")
     }
 }
 
