@@ -211,26 +211,34 @@ public enum Scanner {
         let (waived, baselined, openCount, bySeverity) = (r.counts.waived, r.counts.baselined, r.counts.open, r.counts.bySeverity)
         // Top findings grouped by rule and scope, most severe first: one line for the ten people a
         // rule found in one tenant, rather than ten lines that say the same thing.
-        struct Group { let first: Finding; var principals: [String]; var count: Int }
-        // Finding.scope's parts, not its words: no string built per finding.
-        struct Key: Hashable { let rule: String, platform: Platform, level: Int, place: String? }
+        // A group keeps the first four principals it names (the line shows the first finding's and
+        // three others) and counts the rest: ESC-002 alone names 166,384 on a large export.
+        struct Group { let first: Finding; var principals: [String]; var named: Int; var count: Int }
+        // Finding.scopeKey, not the scope's words: no string built per finding.
+        struct Key: Hashable { let rule: String, scope: Finding.ScopeKey }
         var groups: [Group] = [], index: [Key: Int] = [:]
         for f in r.findings where f.isOpen {
-            let (level, place) = f.organization.map { (0, $0) } ?? f.tenant.map { (1, $0) } ?? f.account.map { (2, $0) } ?? (3, nil)
-            let key = Key(rule: f.ruleID, platform: f.platform, level: level, place: place)
+            let key = Key(rule: f.ruleID, scope: f.scopeKey)
             if let i = index[key] {
                 groups[i].count += 1
                 // Who else, and the role when it differs from the first finding's.
-                if let p = f.principal { groups[i].principals.append(f.role.map { $0 == groups[i].first.role ? p : "\(p) (\($0))" } ?? p) }
+                if let p = f.principal {
+                    groups[i].named += 1
+                    if groups[i].principals.count < 4 { groups[i].principals.append(f.role.map { $0 == groups[i].first.role ? p : "\(p) (\($0))" } ?? p) }
+                }
             } else {
                 index[key] = groups.count
-                groups.append(Group(first: f, principals: f.principal.map { [$0] } ?? [], count: 1))
+                let named = f.principal.map { [$0] } ?? []
+                groups.append(Group(first: f, principals: named, named: named.count, count: 1))
             }
         }
         // A snapshot file's source names no platform: what it holds does.
         let s = r.snapshot
+        // The principals' platforms read field by field: `contains` on the records copied each.
+        var held = Set<Platform>()
+        for i in s.principals.indices where !held.contains(s.principals[i].platform) { held.insert(s.principals[i].platform) }
         let platforms = Platform.allCases.count { p in
-            s.sources.contains { $0.platform == p } || s.organizations.contains { $0.platform == p } || s.principals.contains { $0.platform == p }
+            s.sources.contains { $0.platform == p } || s.organizations.contains { $0.platform == p } || held.contains(p)
         }
         let tenants = r.snapshot.organizations.count { $0.platform == .cortexXDR }
         let orgs = r.snapshot.organizations.count { $0.platform == .huntress }
@@ -249,10 +257,10 @@ public enum Scanner {
                     out += "\(f.message)\n"
                 } else {
                     // The first finding's own words, then who else the rule found there.
-                    let others = g.principals.dropFirst()
-                    let named = others.prefix(3).joined(separator: ", ")
-                    let more = others.count > 3 ? " and \(others.count - 3) more" : ""
-                    out += "\(f.message) [\(g.count) \(f.ruleID) findings here\(others.isEmpty ? "" : "; also \(named)\(more)")]\n"
+                    let others = max(g.named - 1, 0)
+                    let named = g.principals.dropFirst().prefix(3).joined(separator: ", ")
+                    let more = others > 3 ? " and \(others - 3) more" : ""
+                    out += "\(f.message) [\(g.count) \(f.ruleID) findings here\(others == 0 ? "" : "; also \(named)\(more)")]\n"
                 }
             }
             if groups.count > 8 { out += "  ... and \(groups.count - 8) more rule and scope group(s): see the reports\n" }

@@ -95,8 +95,8 @@ public enum HTMLReportWriter: ReportWriter {
     }
 
     /// `Huntress organization Acme Health (88101)`; `Cortex XDR, platform-wide` for a finding with no scope.
-    static func location(of f: Finding, in r: ScanResult) -> String {
-        f.organization == nil && f.account == nil && f.tenant == nil ? "\(f.platform.displayName), platform-wide" : "\(f.platform.displayName) \(r.scopeLabel(of: f))"
+    static func location(of k: Finding.ScopeKey, in r: ScanResult) -> String {
+        k.level == .platform ? "\(k.platform.displayName), platform-wide" : "\(k.platform.displayName) \(r.scopeLabel(of: k))"
     }
 
     /// A `<tr>`'s class for a risk tier, or nothing.

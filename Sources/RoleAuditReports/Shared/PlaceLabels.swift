@@ -17,11 +17,17 @@ extension ScanResult {
     func customer(of f: Finding) -> String? { place(of: f).flatMap { graph.customer(ofPlace: $0) } }
 
     /// `organization Acme Health (7002)`, `tenant acme-prod`: the finding's scope with its name.
-    public func scopeLabel(of f: Finding) -> String {
-        if let o = f.organization { return "organization \(graph.label(ofPlace: PlaceID(platform: f.platform, id: o)))" }
-        if let t = f.tenant { return "tenant \(graph.label(ofPlace: PlaceID(platform: f.platform, id: t)))" }
-        if let a = f.account { return "account \(graph.name(ofAccount: a, on: f.platform).map { "\($0) (\(a))" } ?? a)" }
-        return f.platform.rawValue
+    public func scopeLabel(of f: Finding) -> String { scopeLabel(of: f.scopeKey) }
+
+    /// The same for a scope's parts (Finding.scopeKey): writers that group findings by place build
+    /// one label per place, not one per finding.
+    public func scopeLabel(of k: Finding.ScopeKey) -> String {
+        switch (k.level, k.id) {
+        case (.organization, let o?): return "organization \(graph.label(ofPlace: PlaceID(platform: k.platform, id: o)))"
+        case (.tenant, let t?): return "tenant \(graph.label(ofPlace: PlaceID(platform: k.platform, id: t)))"
+        case (.account, let a?): return "account \(graph.name(ofAccount: a, on: k.platform).map { "\($0) (\(a))" } ?? a)"
+        default: return k.label
+        }
     }
 }
 

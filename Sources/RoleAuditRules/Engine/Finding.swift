@@ -128,12 +128,38 @@ public struct Finding: Codable, Sendable, Hashable {
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// Where a finding is, as its parts: the organization, else the tenant, else the account, else
+    /// the platform as a whole. The one statement of that precedence: `scope`, the reports' place
+    /// labels and the terminal summary's groups read it, and grouping by it builds no string per
+    /// finding (a label per finding was a tenth of report.html on a large scan).
+    public struct ScopeKey: Hashable, Sendable {
+        public enum Level: UInt8, Sendable { case organization, tenant, account, platform }
+        public let platform: Platform
+        public let level: Level
+        /// The organization, tenant or account id; nil for `.platform`.
+        public let id: String?
+    }
+
+    public var scopeKey: ScopeKey {
+        if let o = box.fields.organization { return ScopeKey(platform: box.fields.platform, level: .organization, id: o) }
+        if let t = box.fields.tenant { return ScopeKey(platform: box.fields.platform, level: .tenant, id: t) }
+        if let a = box.fields.account { return ScopeKey(platform: box.fields.platform, level: .account, id: a) }
+        return ScopeKey(platform: box.fields.platform, level: .platform, id: nil)
+    }
+
     /// The scope as one label: `organization 88101`, `tenant acme-prod`, `account 41207`.
-    public var scope: String {
-        if let organization { return "organization \(organization)" }
-        if let tenant { return "tenant \(tenant)" }
-        if let account { return "account \(account)" }
-        return platform.rawValue
+    public var scope: String { scopeKey.label }
+}
+
+extension Finding.ScopeKey {
+    /// `organization 88101`, `tenant acme-prod`, `account 41207`, or the platform's name.
+    public var label: String {
+        switch level {
+        case .organization: return "organization \(id ?? "")"
+        case .tenant: return "tenant \(id ?? "")"
+        case .account: return "account \(id ?? "")"
+        case .platform: return platform.rawValue
+        }
     }
 }
 

@@ -53,8 +53,12 @@ enum FindingsSection {
                 let rule: String, location: String
                 static func < (a: Place, b: Place) -> Bool { (a.rule, a.location) < (b.rule, b.location) }
             }
+            // Counted by rule and scope parts first: a label per place, not per finding.
+            struct Key: Hashable { let rule: String, scope: Finding.ScopeKey }
+            var byKey: [Key: Int] = [:]
+            for f in r.findings.dropFirst(shown.count) { byKey[Key(rule: f.ruleID, scope: f.scopeKey), default: 0] += 1 }
             var rest: [Place: Int] = [:]
-            for f in r.findings.dropFirst(shown.count) { rest[Place(rule: f.ruleID, location: HTMLReportWriter.location(of: f, in: r)), default: 0] += 1 }
+            for (k, n) in byKey { rest[Place(rule: k.rule, location: HTMLReportWriter.location(of: k.scope, in: r)), default: 0] += n }
             out.write("<table>\n<caption>The other \(r.findings.count - shown.count) findings, by rule and scope</caption>\n<thead><tr><th scope=\"col\">Rule</th><th scope=\"col\">Where</th><th scope=\"col\" class=\"num\">Findings</th></tr></thead>\n<tbody>\n")
             for (place, n) in rest.sorted(by: { $0.key < $1.key }).prefix(1_000) {
                 out.write("<tr><td>\(place.rule)</td><td class=\"wrap\" dir=\"auto\">\(place.location)</td><td class=\"num\">\(n)</td></tr>\n")

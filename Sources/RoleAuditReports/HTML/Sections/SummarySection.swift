@@ -7,11 +7,14 @@ enum SummarySection {
     static func write(_ r: ScanResult, _ out: HTMLOutput) {
         let (waived, baselined, openCount, bySeverity) = (r.counts.waived, r.counts.baselined, r.counts.open, r.counts.bySeverity)
         // The open findings by category and place, in one pass without copying them.
-        var byCategory: [RuleCategory: Int] = [:], byScope: [String: Int] = [:]
+        var byCategory: [RuleCategory: Int] = [:], byKey: [Finding.ScopeKey: Int] = [:]
         for f in r.findings where f.isOpen {
             byCategory[f.category, default: 0] += 1
-            byScope[HTMLReportWriter.location(of: f, in: r), default: 0] += 1
+            byKey[f.scopeKey, default: 0] += 1
         }
+        // A label per place, not per finding.
+        var byScope: [String: Int] = [:]
+        for (k, n) in byKey { byScope[HTMLReportWriter.location(of: k, in: r), default: 0] += n }
         let worst = r.counts.worst
         let verdict = worst.map { "\(openCount) open finding(s); the most severe is \($0.rawValue)." } ?? "No open finding."
         let incomplete: HTML = r.snapshot.isComplete ? .empty : " The input is incomplete: see the coverage in the scan scope."
