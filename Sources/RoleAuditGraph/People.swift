@@ -62,6 +62,14 @@ public struct People: Sendable {
 }
 
 extension AccessGraph {
+    /// The person behind principal id `i` (`person(of:record:)`), its record read in place: an
+    /// optional copy of the record is a retain per string it holds, on every principal a report
+    /// walks.
+    public func person(ofPrincipal i: Int) -> String? {
+        let r = Int(recordOf[i])
+        return r >= 0 ? people.person(of: records[r]) : people.person(ofEmail: principals[i].key)
+    }
+
     /// Every principal (on every platform) of a person, with its record and grants: the person
     /// view of `inspect --person` and of the XP rules. Sorted by platform and key.
     public func principals(ofPerson person: String) -> [(id: PrincipalID, record: Principal?, grants: ArraySlice<Grant>)] {

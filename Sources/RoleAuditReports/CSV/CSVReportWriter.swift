@@ -68,11 +68,13 @@ public enum CSVReportWriter: ReportWriter {
         // The worksheet is signed for one scan: each row says which, so copied rows keep it.
         let scanDate = time(r.now)
         var person: String?
+        let records = all.records
         for i in 0..<all.count {
             let e = all[i]
             let g = e.grant
             let rules = all.openRules(ofGrant: i)
             if all.startsPrincipal(i) { person = all.person(of: i) }
+            let r = all.recordIndex(ofGrant: i)
             t.text(scanDate)
             t.text(g.platform.rawValue)
             t.text(e.account)
@@ -82,10 +84,14 @@ public enum CSVReportWriter: ReportWriter {
             t.text(e.place == nil ? nil : e.placeName)
             t.text(e.place == nil ? nil : e.customer)
             t.text(g.principal)
-            t.text(e.principal?.name)
-            t.text(e.principal?.kind.rawValue)
-            t.text(e.principal?.status(in: e.tenant))
-            t.text(e.principal?.lastLogin(in: e.tenant).label(time))
+            if let r {
+                t.text(records[r].name)
+                t.text(records[r].kind.rawValue)
+                t.text(records[r].status(in: e.tenant))
+                t.text(records[r].lastLogin(in: e.tenant).label(time))
+            } else {
+                for _ in 0..<4 { t.text(nil) }  // name, kind, status, last login
+            }
             t.text(g.role)
             t.text(e.roleStatus)
             t.text(g.level.rawValue)
@@ -94,7 +100,7 @@ public enum CSVReportWriter: ReportWriter {
             t.text(e.tier?.rawValue)
             t.text(e.capabilityTiers)
             t.text(g.provenance.file)
-            t.text(g.provenance.record)
+            t.record(g.provenance)
             t.number(g.provenance.line)
             t.text(rules)
             t.text(nil)
@@ -103,18 +109,8 @@ public enum CSVReportWriter: ReportWriter {
             t.text(person)
             t.endRow()
         }
-        // Principals with no role: one row each, the role empty, so the review sees them too. They
-        // are not among the graph's principals (Entitlements.openRules), so their open findings
-        // are gathered here, in one pass and only when there are any.
-        struct Who: Hashable { let platform: Platform; let principal: String }
-        var open: [Who: Set<String>] = [:]
-        if !all.roleless.isEmpty {
-            let roleless = Set(all.roleless.map { Who(platform: $0.platform, principal: $0.key) })
-            for f in r.findings where f.isOpen {
-                if let p = f.principal, case let w = Who(platform: f.platform, principal: p), roleless.contains(w) { open[w, default: []].insert(f.ruleID) }
-            }
-        }
-        for p in all.roleless {
+        // Principals with no role: one row each, the role empty, so the review sees them too.
+        for (k, p) in all.roleless.enumerated() {
             t.text(scanDate)
             t.text(p.platform.rawValue)
             for _ in 0..<6 { t.text(nil) }  // account, its name, organization, tenant, their name, customer
@@ -125,9 +121,9 @@ public enum CSVReportWriter: ReportWriter {
             t.text(p.lastLogin.label(time))
             for _ in 0..<7 { t.text(nil) }  // role, role_status, level, via, endpoint_scope, risk_tier, capabilities
             t.text(p.source?.file)
-            t.text(p.source?.record)
+            t.record(p.source)
             t.number(p.source?.line)
-            t.text((open[Who(platform: p.platform, principal: p.key)] ?? []).sorted().joined(separator: " "))
+            t.text(all.openRules(ofRoleless: k))
             t.text(nil)
             t.text(nil)
             t.text(nil)

@@ -1,3 +1,5 @@
+import RoleAuditModel
+
 /// The one CSV writer: findings.csv, entitlements.csv, and every listing printed as CSV
 /// (`inspect`, `catalog`, `rules`, `history --format csv`).
 ///
@@ -50,14 +52,7 @@ public final class CSVTable {
         separate()
         guard var s, !s.isEmpty else { return }
         s.withUTF8 { p in
-            // Most cells hold no comma, quote or control byte and start no formula: one pass finds
-            // that and the cell is copied as it is (two passes over every cell before).
-            var plain = true
-            for b in p where b < 0x20 || b == 0x2C || b == 0x22 {
-                plain = false
-                break
-            }
-            if plain && !Self.isFormula(p) {
+            if Self.isPlain(p) {
                 sink.append(p)
                 return
             }
@@ -85,9 +80,31 @@ public final class CSVTable {
         }
     }
 
+    /// A record's place (`Provenance.record`), from its pieces when the collection needs no quoting
+    /// (the index and brackets never do), else as text.
+    public func record(_ p: Provenance?) {
+        guard let p else { return text(nil) }
+        let pieces = p.recordPieces
+        guard let index = pieces.index, var collection = Optional(pieces.collection), !collection.isEmpty else { return text(p.record) }
+        let plain = collection.withUTF8(Self.isPlain)
+        guard plain else { return text(p.record) }
+        separate()
+        collection.withUTF8 { sink.append($0) }
+        sink.append(pieces.between)
+        sink.append(index)
+        sink.append(pieces.after)
+    }
+
     private func separate() {
         if column > 0 { sink.byte(0x2C) }
         column += 1
+    }
+
+    /// Whether a cell is written as it is: most hold no comma, quote or control byte and start no
+    /// formula, and one pass finds that (two passes over every cell before).
+    static func isPlain(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
+        for b in p where b < 0x20 || b == 0x2C || b == 0x22 { return false }
+        return !isFormula(p)
     }
 
     /// Whether a spreadsheet would read the cell as a formula: it starts with a tab or carriage

@@ -6,11 +6,13 @@ import RoleAuditRules
 /// One effective grant as an access review sees it: who, what role where, through which path, what
 /// the role gives and how risky that is, and where the export says so. `entitlements.csv` writes a
 /// row per entitlement; the HTML report's per-principal section and access matrix read the same.
+///
+/// The principal's record is not part of it: writers read it in place (`Entitlements.record`), and a
+/// copy per row (a retain per string the record holds) was a sixth of entitlements.csv.
 struct Entitlement: Sendable {
     let grant: Grant
-    let principal: Principal?
-    /// The catalog's role for a documented label; nil for custom or unknown roles.
-    let documented: CatalogRole?
+    /// Whether the catalog documents the role's label (false for custom or unknown roles).
+    let documented: Bool
     /// What the role gives (the catalog's, or the policy's permission_map for a custom role), as
     /// capability ids, space-separated.
     let capabilityList: String
@@ -31,7 +33,7 @@ struct Entitlement: Sendable {
     var via: String { grant.path.label }
 
     /// `documented`, `custom` (mapped through the policy) or `unknown`.
-    var roleStatus: String { documented != nil ? "documented" : capabilitiesKnown ? "custom" : "unknown" }
+    var roleStatus: String { documented ? "documented" : capabilitiesKnown ? "custom" : "unknown" }
     let capabilitiesKnown: Bool
 
     /// `organization Acme Health (7002)`, `tenant acme-prod`: the id, named where an export names it.
@@ -49,11 +51,14 @@ struct Entitlement: Sendable {
 /// (Sources/RoleAuditGraph/AccessGraph.swift) as entitlements.csv and report.html read it. Holds
 /// the graph, not a copy of any grant: an entitlement is assembled when a writer reads it.
 struct Entitlements: Sendable {
-    private let graph: AccessGraph
+    let graph: AccessGraph
     /// Per role id: the capability ids, space-separated, as the reports print them.
     private let capabilityLists: [String]
     /// Per role id: the capabilities counted by tier, most severe first.
     private let capabilityTiers: [String]
+    /// Per role id: whether the catalog documents it, its tier, whether its capabilities are
+    /// known. Read per row from here: reading them from the resolved role copied its catalog entry.
+    private let roleFacts: [(documented: Bool, tier: RiskTier?, known: Bool)]
     /// Principals the exports list with no role and no group that gives one: the worksheet lists
     /// them too (with an empty role), since a review must see every account, in the graph's order.
     let roleless: [Principal]
@@ -67,6 +72,8 @@ struct Entitlements: Sendable {
     /// repeat (a few dozen on a large scan): one index per principal, not a string each.
     private let ruleListOf: [Int32]
     private let ruleLists: [String]
+    /// Per principal of `roleless`: the same index.
+    private let rolelessListOf: [Int32]
 
     /// Per place id (the graph's `places`): its name, its customer, and for a Huntress place the
     /// name of the account above it as an organization (AccessGraph.accountAbovePlace), and its
@@ -82,6 +89,7 @@ struct Entitlements: Sendable {
     init(_ r: ScanResult) {
         graph = r.graph
         capabilityLists = r.graph.roles.map { $0.sortedCapabilities.map(\.rawValue).joined(separator: " ") }
+        roleFacts = r.graph.roles.map { ($0.documented != nil, $0.tier, $0.isKnown) }
         let catalog = r.catalog
         capabilityTiers = r.graph.roles.map { role in
             var counts: [RiskTier: Int] = [:]
@@ -96,8 +104,6 @@ struct Entitlements: Sendable {
         var held = [Bool](repeating: false, count: graph.records.count)
         for i in graph.recordOf where i >= 0 { held[Int(i)] = true }
         roleless = graph.records.indices.filter { !held[$0] }.map { graph.records[$0] }
-        var counts = [Int32](repeating: 0, count: r.graph.principals.count)
-        var listOf = [Int32](repeating: 0, count: r.graph.principals.count)
         var lists = [""], listIndex = ["": Int32(0)]
         // The findings' principals sorted and walked beside the graph's (sorted too): a binary
         // search per finding, twenty string comparisons each, was a sixth of report.html's time on
@@ -107,30 +113,38 @@ struct Entitlements: Sendable {
             if let p = f.principal { named.append((PrincipalID(platform: f.platform, key: p), f.ruleID)) }
         }
         named.sort { $0.who < $1.who }
-        let principals = r.graph.principals
-        var id = 0, ruleIDs: Set<String> = []
-        // A principal's findings are one run of `named`: its rule list is made when the run ends.
-        func close(_ id: Int) {
-            guard !ruleIDs.isEmpty else { return }
-            let list = ruleIDs.sorted().joined(separator: " ")
-            let index = listIndex[list] ?? Int32(lists.count)
-            if index == lists.count {
-                lists.append(list)
-                listIndex[list] = index
+        // Per principal of `ids` (sorted): how many of `named` are its, and which list their rules make.
+        func walk(_ ids: [PrincipalID]) -> (counts: [Int32], listOf: [Int32]) {
+            var counts = [Int32](repeating: 0, count: ids.count), listOf = [Int32](repeating: 0, count: ids.count)
+            var id = 0, ruleIDs: Set<String> = []
+            // A principal's findings are one run of `named`: its rule list is made when the run ends.
+            func close(_ id: Int) {
+                guard !ruleIDs.isEmpty else { return }
+                let list = ruleIDs.sorted().joined(separator: " ")
+                let index = listIndex[list] ?? Int32(lists.count)
+                if index == lists.count {
+                    lists.append(list)
+                    listIndex[list] = index
+                }
+                listOf[id] = index
+                ruleIDs = []
             }
-            listOf[id] = index
-            ruleIDs = []
-        }
-        for (who, rule) in named {
-            if id < principals.count, principals[id] < who {
-                close(id)
-                repeat { id += 1 } while id < principals.count && principals[id] < who
+            for (who, rule) in named {
+                if id < ids.count, ids[id] < who {
+                    close(id)
+                    repeat { id += 1 } while id < ids.count && ids[id] < who
+                }
+                guard id < ids.count, ids[id] == who else { continue }
+                counts[id] += 1
+                ruleIDs.insert(rule)
             }
-            guard id < principals.count, principals[id] == who else { continue }
-            counts[id] += 1
-            ruleIDs.insert(rule)
+            if id < ids.count { close(id) }
+            return (counts, listOf)
         }
-        if id < principals.count { close(id) }
+        let (counts, listOf) = walk(r.graph.principals)
+        // The principals without a role walked the same way (records are sorted as the graph's
+        // principals are), for their rows of the worksheet.
+        rolelessListOf = roleless.isEmpty ? [] : walk(roleless.map { PrincipalID(platform: $0.platform, key: $0.key) }).listOf
         openCount = counts
         ruleListOf = listOf
         ruleLists = lists
@@ -139,12 +153,15 @@ struct Entitlements: Sendable {
     /// The rule ids of the open findings of grant `i`'s principal, sorted, space-separated.
     func openRules(ofGrant i: Int) -> String { ruleLists[Int(ruleListOf[Int(graph.principalOf[i])])] }
 
+    /// The rule ids of the open findings of `roleless[k]`, sorted, space-separated.
+    func openRules(ofRoleless k: Int) -> String { ruleLists[Int(rolelessListOf[k])] }
+
     /// How many open findings name grant `i`'s principal.
     func openFindings(ofGrant i: Int) -> Int { Int(openCount[Int(graph.principalOf[i])]) }
 
     subscript(i: Int) -> Entitlement {
         let g = graph.grants[i]
-        let role = graph.role(ofGrant: i)
+        let role = Int(graph.roleOf[i])
         let place = Int(graph.placeOf[i])
         let accountLevel = g.level == .account
         let huntress = g.platform == .huntress
@@ -152,11 +169,11 @@ struct Entitlements: Sendable {
         // (AccessGraph.account(of:)), read from the place's.
         let account = huntress ? (accountLevel ? g.target : graph.accountAbovePlace[place]) : nil
         return Entitlement(
-            grant: g, principal: graph.record(ofGrant: i), documented: role.documented,
-            capabilityList: capabilityLists[Int(graph.roleOf[i])], capabilityTiers: capabilityTiers[Int(graph.roleOf[i])], tier: role.tier,
+            grant: g, documented: roleFacts[role].documented,
+            capabilityList: capabilityLists[role], capabilityTiers: capabilityTiers[role], tier: roleFacts[role].tier,
             account: account, placeName: placeNames[place],
             accountName: huntress ? (accountLevel ? nameAsAccount[place] : accountAboveName[place]) : nil,
-            customer: placeCustomers[place], capabilitiesKnown: role.isKnown)
+            customer: placeCustomers[place], capabilitiesKnown: roleFacts[role].known)
     }
 
     /// Whether grant `i` is its principal's first (grants come grouped by principal).
@@ -165,12 +182,18 @@ struct Entitlements: Sendable {
     /// The principal of grant `i`, without assembling the entitlement.
     func principal(of i: Int) -> Principal? { graph.record(ofGrant: i) }
 
+    /// Where in `records` the principal of grant `i` is, for a writer that reads its fields in place.
+    func recordIndex(ofGrant i: Int) -> Int? {
+        let r = graph.recordOf[Int(graph.principalOf[i])]
+        return r >= 0 ? Int(r) : nil
+    }
+
+    /// Every principal the exports list (AccessGraph.records).
+    var records: [Principal] { graph.records }
+
     /// The person behind grant `i` (Sources/RoleAuditGraph/People.swift): an email, or the name of
     /// the policy's identity; nil for an API key.
-    func person(of i: Int) -> String? {
-        let g = graph.grants[i]
-        return graph.people.person(of: PrincipalID(platform: g.platform, key: g.principal), record: graph.record(ofGrant: i))
-    }
+    func person(of i: Int) -> String? { graph.person(ofPrincipal: Int(graph.principalOf[i])) }
 
     /// The name an export gives a place.
     func name(of place: PlaceID) -> String? { graph.name(ofPlace: place) }
@@ -179,7 +202,7 @@ struct Entitlements: Sendable {
     func placeName(of i: Int) -> String? { placeNames[Int(graph.placeOf[i])] }
 
     /// The highest risk tier grant `i` carries.
-    func tier(of i: Int) -> RiskTier? { graph.role(ofGrant: i).tier }
+    func tier(of i: Int) -> RiskTier? { roleFacts[Int(graph.roleOf[i])].tier }
 }
 
 extension LastLogin {

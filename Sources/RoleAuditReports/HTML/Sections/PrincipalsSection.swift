@@ -18,28 +18,26 @@ struct RankedPrincipals {
     let count: Int
 
     init(_ r: ScanResult, _ table: Entitlements) {
-        var runs: [Run] = []
-        var start = 0
-        let grants = table.grants
-        while start < grants.count {
-            let g = grants[start]
-            var end = start + 1
-            while end < grants.count && !table.startsPrincipal(end) { end += 1 }
-            runs.append(Run(key: g.principal, platform: g.platform, grants: start..<end, open: table.openFindings(ofGrant: start)))
-            start = end
-        }
-        count = runs.count
+        // A principal's grants are one run of the graph's (AccessGraph.grantRange), and the graph's
+        // principals are sorted by platform and key, the ranking's tie-break: principals are ranked
+        // by their ids and open counts, and a key is read only for those shown. (Runs holding
+        // their keys, filtered and sorted by key, were a tenth of report.html on a million principals.)
+        let graph = r.graph, principals = graph.principals, open = table.openCount
+        count = principals.count
         let limit = max(HTMLReportWriter.principalLimit, HTMLReportWriter.matrixRowLimit)
-        let before: (Run, Run) -> Bool = { ($1.open, $0.platform, $0.key) < ($0.open, $1.platform, $1.key) }
-        var top = runs.filter { $0.open > 0 }.sorted(by: before)
-        if top.count < limit {
-            // Principals without findings come in the snapshot's order, which is theirs already
-            // unless the snapshot says otherwise: checked in one pass rather than sorted.
-            var rest = runs.filter { $0.open == 0 }
-            if zip(rest, rest.dropFirst()).contains(where: { before($1, $0) }) { rest.sort(by: before) }
-            top += rest.prefix(limit - top.count)
+        let sorted = principals.indices.dropFirst().allSatisfy { !(principals[$0] < principals[$0 - 1]) }
+        var order: [Int]
+        if sorted {
+            order = principals.indices.filter { open[$0] > 0 }.sorted { (open[$1], $0) < (open[$0], $1) }
+            var next = 0
+            while order.count < limit && next < principals.count {
+                if open[next] == 0 { order.append(next) }
+                next += 1
+            }
+        } else {
+            order = principals.indices.sorted { (open[$1], principals[$0]) < (open[$0], principals[$1]) }
         }
-        self.top = Array(top.prefix(limit))
+        top = order.prefix(limit).map { Run(key: principals[$0].key, platform: principals[$0].platform, grants: graph.grantRange[$0], open: Int(open[$0])) }
     }
 }
 
@@ -63,7 +61,7 @@ enum PrincipalsSection {
             out.write("<table>\n<thead><tr><th scope=\"col\">Role</th><th scope=\"col\">Where</th><th scope=\"col\">Via</th><th scope=\"col\">Risk</th><th scope=\"col\" class=\"caps\">Capabilities</th><th scope=\"col\">Source</th></tr></thead>\n<tbody>\n")
             for i in p.grants {
                 let e = table[i]
-                let status: HTML = e.documented == nil ? " <span class=\"note\">(\(e.roleStatus))</span>" : .empty
+                let status: HTML = !e.documented ? " <span class=\"note\">(\(e.roleStatus))</span>" : .empty
                 out.write("<tr><td dir=\"auto\">\(e.grant.role)\(status)</td><td dir=\"auto\">\(e.scopeLabel)</td><td dir=\"auto\">\(e.via)</td>")
                 out.write("<td\(HTMLReportWriter.tierClass(e.tier))>\(e.tier?.rawValue ?? "unknown")</td>")
                 out.write("<td class=\"wrap caps\"><code>\(e.capabilityList)</code></td>")
@@ -86,9 +84,13 @@ enum MatrixSection {
         let target: String
 
         init(_ g: Grant) {
-            platform = g.platform
-            kind = g.platform == .cortexXDR ? .tenant : g.level == .account ? .account : .organization
-            target = g.target
+            self.init(platform: g.platform, kind: g.platform == .cortexXDR ? .tenant : g.level == .account ? .account : .organization, target: g.target)
+        }
+
+        init(platform: Platform, kind: Kind, target: String) {
+            self.platform = platform
+            self.kind = kind
+            self.target = target
         }
 
         /// `Huntress organization 88101`, as the entitlement's `scopeLabel` names it.
@@ -100,9 +102,23 @@ enum MatrixSection {
     static func write(_ ranked: RankedPrincipals, _ table: Entitlements, _ out: HTMLOutput) {
         out.write("<section id=\"matrix\" aria-labelledby=\"matrix-h\">\n<h2 id=\"matrix-h\">Access matrix: organizations and tenants by principal</h2>\n")
         out.write("<p>Each cell names the roles a principal holds there; its colour is the highest risk tier (red privileged, amber write, blue read). Account-level Huntress roles are shown under their account.</p>\n")
-        var places = Set<Place>()
-        for g in table.grants { places.insert(Place(g)) }
-        let columns = places.sorted { $0.label < $1.label }.prefix(HTMLReportWriter.matrixColumnLimit)
+        // The distinct places by the graph's place ids and the grant's level (a Huntress id can be
+        // an account and an organization), not a set of strings filled from every grant; each
+        // label made once for the sort, not twice per comparison.
+        let graph = table.graph
+        var kinds = [UInt8](repeating: 0, count: graph.places.count)
+        for i in graph.grants.indices {
+            let kind = graph.grants[i].platform == .cortexXDR ? Place.Kind.tenant : graph.grants[i].level == .account ? .account : .organization
+            kinds[Int(graph.placeOf[i])] |= 1 << kind.rawValue
+        }
+        var places: [(label: String, place: Place)] = []
+        for (p, bits) in zip(graph.places, kinds) {
+            for kind in [Place.Kind.account, .organization, .tenant] where bits & (1 << kind.rawValue) != 0 {
+                let place = Place(platform: p.platform, kind: kind, target: p.id)
+                places.append((place.label, place))
+            }
+        }
+        let columns = places.sorted { $0.label < $1.label }.prefix(HTMLReportWriter.matrixColumnLimit).map(\.place)
         let rows = ranked.top.prefix(HTMLReportWriter.matrixRowLimit)
         if ranked.count > rows.count || places.count > columns.count {
             out.write("<p class=\"note\">Showing \(rows.count) of \(ranked.count) principals and \(columns.count) of \(places.count) organizations and tenants; <code>entitlements.csv</code> holds the whole matrix as rows.</p>\n")
