@@ -21,14 +21,36 @@ public final class XMLOutput {
     /// An attribute value; the caller writes the quotes.
     public func attribute(_ s: String) { escape(s, attribute: true) }
 
-    /// Per byte: whether it is written as it is, in character data and in an attribute (every
-    /// byte the switch below would pass on). Most bytes are: one table load each, not the switch.
-    private static let plainInText: [Bool] = (0..<256).map { b in
-        !(b < 0x20 && b != 0x0A && b != 0x09 || b == 0x26 || b == 0x3C || b == 0x3E || b == 0xEF)
+    /// What becomes of a byte: written as it is, replaced by an entity, shown as a control
+    /// (`[U+0007]`; XML 1.0 has no way to carry it), or the first byte of a UTF-8 sequence that may
+    /// be the noncharacter U+FFFE or U+FFFF. The one statement of the escaping: the tables below
+    /// are made from it.
+    private enum Action { case pass, entity(StaticString), control, maybeNoncharacter }
+
+    private static func action(_ b: UInt8, attribute: Bool) -> Action {
+        switch b {
+        case 0x26: .entity("&amp;")
+        case 0x3C: .entity("&lt;")
+        case 0x3E: .entity("&gt;")
+        case 0x22 where attribute: .entity("&quot;")
+        case 0x27 where attribute: .entity("&#39;")
+        case 0x0A where attribute: .entity("&#10;")
+        case 0x09 where attribute: .entity("&#9;")
+        case 0x0D: .entity("&#13;")
+        case 0x0A, 0x09: .pass
+        case 0x00..<0x20: .control
+        case 0xEF: .maybeNoncharacter
+        default: .pass
+        }
     }
-    private static let plainInAttribute: [Bool] = (0..<256).map { b in
-        !(b < 0x20 || b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 || b == 0xEF)
+
+    /// Per byte: whether `action` passes it on, in character data and in an attribute. Most bytes
+    /// are passed: one table load each, not the switch.
+    private static func plainTable(attribute: Bool) -> [Bool] {
+        (0..<256).map { b in if case .pass = action(UInt8(b), attribute: attribute) { true } else { false } }
     }
+    private static let plainInText = plainTable(attribute: false)
+    private static let plainInAttribute = plainTable(attribute: true)
 
     private func escape(_ s: String, attribute: Bool) {
         var s = s
@@ -43,37 +65,29 @@ public final class XMLOutput {
                         i += 1
                         continue
                     }
-                    var replacement: StaticString?
-                    var skip = 1
-                    switch b {
-                    case 0x26: replacement = "&amp;"
-                    case 0x3C: replacement = "&lt;"
-                    case 0x3E: replacement = "&gt;"
-                    case 0x22 where attribute: replacement = "&quot;"
-                    case 0x27 where attribute: replacement = "&#39;"
-                    case 0x0A where attribute: replacement = "&#10;"
-                    case 0x09 where attribute: replacement = "&#9;"
-                    case 0x0D: replacement = "&#13;"
-                    case 0x0A, 0x09:
+                    switch Self.action(b, attribute: attribute) {
+                    case .pass:
                         i += 1
-                        continue
-                    case 0x00..<0x20: break
-                    case 0xEF where i + 2 < p.count && p[i + 1] == 0xBF && (p[i + 2] == 0xBE || p[i + 2] == 0xBF):
-                        skip = 3
-                    default:
+                    case .entity(let entity):
+                        sink.append(UnsafeBufferPointer(rebasing: p[start..<i]))
+                        sink.append(entity)
                         i += 1
-                        continue
-                    }
-                    sink.append(UnsafeBufferPointer(rebasing: p[start..<i]))
-                    if let replacement {
-                        sink.append(replacement)
-                    } else if skip == 3 {
-                        sink.append(Escape.bytes(p[i + 2] == 0xBE ? 0xFFFE : 0xFFFF))
-                    } else {
+                        start = i
+                    case .control:
+                        sink.append(UnsafeBufferPointer(rebasing: p[start..<i]))
                         sink.append(Escape.bytes(UInt32(b)))
+                        i += 1
+                        start = i
+                    case .maybeNoncharacter:
+                        guard i + 2 < p.count, p[i + 1] == 0xBF, p[i + 2] == 0xBE || p[i + 2] == 0xBF else {
+                            i += 1
+                            continue
+                        }
+                        sink.append(UnsafeBufferPointer(rebasing: p[start..<i]))
+                        sink.append(Escape.bytes(p[i + 2] == 0xBE ? 0xFFFE : 0xFFFF))
+                        i += 3
+                        start = i
                     }
-                    i += skip
-                    start = i
                 }
                 sink.append(UnsafeBufferPointer(rebasing: p[start..<p.count]))
             }
