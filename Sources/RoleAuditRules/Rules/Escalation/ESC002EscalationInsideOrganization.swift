@@ -56,8 +56,19 @@ public struct ESC002EscalationInsideOrganization: Rule {
         }
         var gainedText: [[Int]: String] = [:]
         var readings: [String: [String]] = [:]
+        // Per role id, what the rule reads of the catalog role: its name and whether its
+        // `roles.assign` rests on a contested passage. Looked up once per role id: reading the
+        // catalog role per adder copied it (a sixth of this rule on a large export).
+        struct Adder { let name: String, passage: String?, ambiguous: Bool }
+        var adderOfRole: [Int32: Adder?] = [:]
         for i in adders where graph.grants[i].platform == .huntress && graph.grants[i].level == .organization {
-            guard let role = graph.role(ofGrant: i).documented, let assign = role.grant("roles.assign") else { continue }
+            let roleID = graph.roleOf[i]
+            if adderOfRole[roleID] == nil {
+                adderOfRole[roleID] = graph.roles[Int(roleID)].documented.flatMap { role in
+                    role.grant("roles.assign").map { Adder(name: role.name, passage: $0.passage, ambiguous: $0.isAmbiguous) }
+                }
+            }
+            guard let found = adderOfRole[roleID], let role = found else { continue }
             let target = graph.grants[i].target
             let account = graph.accountAbovePlace[Int(graph.placeOf[i])]
             // What the principal already holds in this organization: its grants there, and its
@@ -69,7 +80,7 @@ public struct ESC002EscalationInsideOrganization: Rule {
             {
                 held.append(setNumber(graph.roleOf[j]))
             }
-            held = Array(Set(held)).sorted()
+            if held.count > 1 { held = Array(Set(held)).sorted() }
             let gained: String
             if let known = gainedText[held] {
                 gained = known
@@ -83,7 +94,7 @@ public struct ESC002EscalationInsideOrganization: Rule {
             if let known = readings[role.name] {
                 reading = known
             } else {
-                reading = [assign.passage.map { "the broader reading of H:146 (passage \($0)): an organization-level \(role.name) may give any organization-level role, Admin included; on the narrower reading it may give none stronger than its own and this is no escalation" }].compactMap { $0 }
+                reading = [role.passage.map { "the broader reading of H:146 (passage \($0)): an organization-level \(role.name) may give any organization-level role, Admin included; on the narrower reading it may give none stronger than its own and this is no escalation" }].compactMap { $0 }
                 readings[role.name] = reading
             }
             let g = graph.grants[i]
@@ -91,7 +102,7 @@ public struct ESC002EscalationInsideOrganization: Rule {
                 rule: Self.description, platform: .huntress, account: account, organization: target, principal: g.principal, role: role.name,
                 message: "\(g.principal) holds \(role.name) in organization \(target) and can add an organization-level Admin there, gaining \(gained)",
                 evidence: [.grant(g, "adds organization-level users (H:146)")], assumptions: reading,
-                severity: assign.isAmbiguous ? .medium : .high))
+                severity: role.ambiguous ? .medium : .high))
         }
         return out
     }
