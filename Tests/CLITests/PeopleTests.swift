@@ -275,6 +275,47 @@ struct PeopleTests {
         #expect(rows.contains { Self.key($0, header) == "cortex-xdr,,,prod,stays@corp.example," && $0.last == "stays@corp.example" })
     }
 
+    /// report.html's people section: on one platform it lists a person only when the policy's
+    /// identities join two addresses (the section skips its dictionary when nothing can), and across
+    /// platforms one address on both consoles is one person.
+    @Test(arguments: [false, true])
+    func reportListsPeopleUnderSeveralAccounts(identities: Bool) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roleaudit-people-html-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("exports"), withIntermediateDirectories: true)
+        let snapshot = """
+            {
+              "roleaudit_snapshot": 1,
+              "organizations": [{"platform": "huntress", "id": "9021", "name": "Acme"}],
+              "principals": [{"platform": "huntress", "email": "alex@corp.example"}, {"platform": "huntress", "email": "a.smith@corp.example"},
+                             {"platform": "huntress", "email": "other@corp.example"}],
+              "grants": [{"platform": "huntress", "principal": "alex@corp.example", "role": "User", "level": "organization", "target": "9021"},
+                         {"platform": "huntress", "principal": "a.smith@corp.example", "role": "Admin", "level": "organization", "target": "9021"},
+                         {"platform": "huntress", "principal": "other@corp.example", "role": "User", "level": "organization", "target": "9021"}]
+            }
+            """
+        try Data(snapshot.utf8).write(to: dir.appendingPathComponent("exports/snapshot.json"))
+        let policy = identities ? "version: 1\nidentities:\n  - name: Alex Smith\n    emails: [alex@corp.example, A.Smith@corp.example]\n" : "version: 1\n"
+        try Data(policy.utf8).write(to: dir.appendingPathComponent("roleaudit.yml"))
+        let s = try Self.scan(dir, ["--format", "html"])
+        #expect(s.status == 0, "\(s.stderr)")
+        let html = try String(contentsOf: s.dir.appendingPathComponent("report.html"), encoding: .utf8)
+        let start = try #require(html.range(of: "<section id=\"people\""))
+        let end = try #require(html.range(of: "</section>", range: start.upperBound..<html.endIndex))
+        let section = String(html[start.lowerBound..<end.upperBound])
+        if identities {
+            #expect(section.contains("<th scope=\"row\" dir=\"auto\">Alex Smith</th><td class=\"wrap\" dir=\"auto\">Huntress a.smith@corp.example; Huntress alex@corp.example</td><td>2</td>"), "\(section)")
+            #expect(!section.contains("other@corp.example"))
+        } else {
+            #expect(section.contains("Nobody holds access under more than one account."), "\(section)")
+        }
+
+        // Both consoles: stays@ and gone@ hold a grant on each (the fixture of the other tests).
+        let both = try Self.scan(try Self.exports(), ["--format", "html"])
+        let page = try String(contentsOf: both.dir.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(page.contains("<th scope=\"row\" dir=\"auto\">stays@corp.example</th>"))
+        #expect(page.contains("<th scope=\"row\" dir=\"auto\">Jane Doe</th>"))
+    }
+
     /// A CSV line's fields as written, quotes kept: a quoted cell (`"privileged 2, write 1"`) holds
     /// commas. Enough for these fixtures, whose cells hold no line break.
     static func fields(_ line: String) -> [String] {
