@@ -124,8 +124,18 @@ public enum Gate {
         func ranks(_ texts: some Sequence<String>) -> [String: Int] {
             Dictionary(uniqueKeysWithValues: Set(texts).sorted().enumerated().map { ($1, $0) })
         }
-        let scopes = findings.indices.map { findings[$0].scope }
-        let scopeRank = ranks(scopes)
+        // Scopes by their parts (Finding.scopeKey), each distinct one labelled once for its rank:
+        // a label per finding was built and hashed twice.
+        let scopes = findings.indices.map { findings[$0].scopeKey }
+        let distinct = Array(Set(scopes)).map { ($0, $0.label) }.sorted { $0.1 < $1.1 }
+        var scopeRank: [Finding.ScopeKey: Int] = [:]
+        // Keys with one label (none today) share its rank, as the labels did.
+        var rank = -1, last: String?
+        for (key, label) in distinct {
+            if label != last { rank += 1 }
+            scopeRank[key] = rank
+            last = label
+        }
         let ruleRank = ranks(findings.indices.map { findings[$0].ruleID })
         let platformRank = ranks(Platform.allCases.map(\.rawValue))
         let keys = findings.indices.map { i in
