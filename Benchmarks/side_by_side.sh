@@ -8,10 +8,11 @@
 # PYTHON (default python3) runs the Python peer, DUCKPY (default python3) the DuckDB peer, PEERS
 # (default ../shared/peers) is where both are. Prints label|wall s|user s|sys s|peak KB per run.
 set -eu
-B=$1
+B=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+# Resolved before the cd below: the script's own folder may be given relative to here.
+PEERS=${PEERS:-$(cd "$(dirname "$0")/../../shared/peers" && pwd)}
 cd "$2"
 ROUNDS=${3:-2}
-PEERS=${PEERS:-$(cd "$(dirname "$0")/../../shared/peers" && pwd)}
 N="--now 2026-11-23T00:00:00Z --fail-on never"
 t() { local label="$1"; shift; /usr/bin/time -f "$label|%e|%U|%S|%M" "$@" > /dev/null 2> time.err || { cat time.err; exit 1; }; tail -1 time.err; }
 for _ in $(seq "$ROUNDS"); do

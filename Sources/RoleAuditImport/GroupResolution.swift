@@ -112,23 +112,9 @@ struct GroupResolution {
                 let group = groups[Int(g)]
                 guard !group.members.isEmpty, let roles = reach[Int(g)] else { continue }
                 for (user, provenance) in group.members {
-                    let who = TenantName(tenant: group.tenant, name: user)
-                    var mine = best[who] ?? [:]
-                    best[who] = nil  // unique while changed
-                    for (role, r) in roles {
-                        guard var b = mine[role] else {
-                            mine[role] = (r, provenance, 0)
-                            continue
-                        }
-                        b.others += 1
-                        if r.distance < b.reach.distance
-                            || (r.distance == b.reach.distance && r.chain.names(groups).lexicographicallyPrecedes(b.reach.chain.names(groups)))
-                        {
-                            (b.reach, b.provenance) = (r, provenance)
-                        }
-                        mine[role] = b
-                    }
-                    best[who] = mine
+                    // Changed in place through the defaulted subscript: one hash of the user, where
+                    // taking the map out, removing it and putting it back made three.
+                    take(roles, provenance, into: &best[TenantName(tenant: group.tenant, name: user), default: [:]])
                 }
             }
             for g in c {
@@ -149,6 +135,23 @@ struct GroupResolution {
             }
         }
         return (out, cycles)
+    }
+
+    /// A user's nearest way to each role, given what one more group of theirs reaches.
+    private func take(_ roles: [Int32: Reach], _ provenance: Provenance, into mine: inout [Int32: (reach: Reach, provenance: Provenance, others: Int)]) {
+        for (role, r) in roles {
+            guard var b = mine[role] else {
+                mine[role] = (r, provenance, 0)
+                continue
+            }
+            b.others += 1
+            if r.distance < b.reach.distance
+                || (r.distance == b.reach.distance && r.chain.names(groups).lexicographicallyPrecedes(b.reach.chain.names(groups)))
+            {
+                (b.reach, b.provenance) = (r, provenance)
+            }
+            mine[role] = b
+        }
     }
 
     /// A group in no cycle: its own roles, else each parent's nearest way plus one.
