@@ -85,9 +85,8 @@ public final class CSVTable {
     public func record(_ p: Provenance?) {
         guard let p else { return text(nil) }
         let pieces = p.recordPieces
-        guard let index = pieces.index, var collection = Optional(pieces.collection), !collection.isEmpty else { return text(p.record) }
-        let plain = collection.withUTF8(Self.isPlain)
-        guard plain else { return text(p.record) }
+        var collection = pieces.collection
+        guard let index = pieces.index, !collection.isEmpty, collection.withUTF8(Self.isPlain) else { return text(p.record) }
         separate()
         collection.withUTF8 { sink.append($0) }
         sink.append(pieces.between)

@@ -7,7 +7,7 @@ import RoleAuditRules
 /// the role gives and how risky that is, and where the export says so. `entitlements.csv` writes a
 /// row per entitlement; the HTML report's per-principal section and access matrix read the same.
 ///
-/// The principal's record is not part of it: writers read it in place (`Entitlements.record`), and a
+/// The principal's record is not part of it: writers read it in place (`Entitlements.recordIndex(ofGrant:)`), and a
 /// copy per row (a retain per string the record holds) was a sixth of entitlements.csv.
 struct Entitlement: Sendable {
     let grant: Grant

@@ -60,7 +60,9 @@ public enum Gate {
 
     /// What the history held before this scan: the gate classifies the scan's findings by it.
     public struct HistoryState: Sendable {
-        public struct Seen: Sendable {
+        /// A class: read once per finding of a scan, and a copy of a struct of eight strings
+        /// is a retain of each.
+        public final class Seen: Sendable {
             public let firstSeen: Date
             public let entry: Baseline.Entry
             public init(firstSeen: Date, entry: Baseline.Entry) {
@@ -93,13 +95,21 @@ public enum Gate {
     /// (first seen now); what the previous scan held open and this one does not is resolved.
     public static func history(_ state: HistoryState, to result: ScanResult) -> ScanResult {
         var findings = result.findings
+        // The previous scan's open findings still open now, by their place in `state.open`: a set
+        // of positions, not a second set of hundreds of thousands of fingerprints; and only the
+        // resolved entries are copied out.
+        var stillOpen = Set<Dictionary<String, HistoryState.Seen>.Index>()
+        stillOpen.reserveCapacity(state.open.count)
         for i in findings.indices {
-            let seen = state.open[findings[i].fingerprint]?.firstSeen
-            if findings[i].isOpen { findings[i].status = seen == nil ? .new : .persisting }
+            let at = state.open.index(forKey: findings[i].fingerprint)
+            let seen = at.map { state.open[$0].value.firstSeen }
+            if findings[i].isOpen {
+                findings[i].status = seen == nil ? .new : .persisting
+                if let at { stillOpen.insert(at) }
+            }
             findings[i].firstSeen = seen ?? state.now
         }
-        let current = Set(findings.lazy.filter(\.isOpen).map(\.fingerprint))
-        let resolved = state.open.values.map(\.entry).filter { !current.contains($0.fingerprint) }.sorted { $0.fingerprint < $1.fingerprint }
+        let resolved = state.open.indices.filter { !stillOpen.contains($0) }.map { state.open[$0].value.entry }.sorted { $0.fingerprint < $1.fingerprint }
         let point = HistoryReport.Point(scan: state.scan, time: result.now, open: openCounts(findings))
         return result.next(
             findings: findings,
