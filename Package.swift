@@ -75,7 +75,11 @@ let package = Package(
         // The scan history: the only module that knows SQLite (through GRDB).
         .target(
             name: "RoleAuditHistory",
-            dependencies: ["RoleAuditModel", "RoleAuditRules", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "RoleAuditModel", "RoleAuditRules", .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, as GRDB links it: the findings' rows are bound through it (HistoryStore.insert).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
         // --redact: pseudonyms for identities (HMAC-SHA-256 with the user's key).
         .target(
             name: "RoleAuditRedaction",
