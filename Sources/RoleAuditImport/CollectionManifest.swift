@@ -251,7 +251,7 @@ extension CollectionManifest {
 
     /// What a scan must not take as complete, for the manifest at `manifestPath`.
     func problems(manifestPath: String, hashes: [String: String]) -> [CoverageIssue] {
-        let root = (manifestPath as NSString).deletingLastPathComponent
+        let root = PathText.folder(of: manifestPath)
         let fm = FileManager.default
         var issues: [CoverageIssue] = []
         for scope in scopes {

@@ -56,7 +56,7 @@ public enum Importer {
         var manifests: [String: Result<Manifest?, ImportError>] = [:]
         var errors = Errors()
         for path in files {
-            let folder = (path as NSString).deletingLastPathComponent
+            let folder = PathText.folder(of: path)
             if manifests[folder] == nil {
                 manifests[folder] = Result { try Manifest.read(in: folder, options: options) }.mapError { $0 as? ImportError ?? .unreadable(file: folder, reason: "\($0)") }
                 if case .failure(let e) = manifests[folder] { errors.add(e) }
@@ -85,7 +85,7 @@ public enum Importer {
     public static func load(bytes: [UInt8], name: String, options: ImportOptions = ImportOptions()) throws -> Snapshot {
         let builder = SnapshotBuilder()
         let file = try InputFile.read(bytes: bytes, path: name, maxSize: options.maxFileSize)
-        let folder = (name as NSString).deletingLastPathComponent
+        let folder = PathText.folder(of: name)
         try read(file, path: name, tenant: folderName(folder), customer: nil, builder: builder, options: options)
         return try builder.build()
     }

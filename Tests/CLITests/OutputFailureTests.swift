@@ -14,6 +14,28 @@ import Testing
         return dir
     }
 
+    /// One-character names, relative to the working folder: an export `a`, the output folder `o`
+    /// (and `r/`), the baseline file `b`. Foundation's `deletingLastPathComponent` traps on such a
+    /// name on Linux, and each of these crashed (PathText.folder takes paths apart now).
+    @Test func oneCharacterPathsAreFolders() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let snapshot = """
+            {"roleaudit_snapshot": 1, "organizations": [{"platform": "huntress", "id": "9021", "name": "Acme"}],
+             "principals": [{"platform": "huntress", "email": "ann@acme.example"}],
+             "grants": [{"platform": "huntress", "principal": "ann@acme.example", "role": "Admin", "level": "organization", "target": "9021"}]}
+            """
+        try Data(snapshot.utf8).write(to: dir.appendingPathComponent("a"))
+        for output in ["o", "r/"] {
+            let r = try Executable.run(["scan", "a", "--output", output, "--format", "json", "--now", "2026-11-23T00:00:00Z", "--fail-on", "never"], in: dir)
+            #expect(r.status == 0, "\(output): \(r.status) \(r.stderr)")
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(output).appendingPathComponent("findings.json").path))
+        }
+        let b = try Executable.run(["baseline", "a", "--output", "b", "--now", "2026-11-23T00:00:00Z"], in: dir)
+        #expect(b.status == 0, "\(b.status) \(b.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("b").path))
+    }
+
     /// One line, `roleaudit: PATH: cannot write: REASON`, and no Foundation error dump.
     static func expectOneLine(_ r: Executable.Result, path: String, reason: String) {
         #expect(r.status == 73, "\(r.status): \(r.stderr)")

@@ -1,4 +1,5 @@
 import Foundation
+import RoleAuditModel
 import RoleAuditRules
 
 /// `roleaudit baseline`'s file: the baseline as sorted, pretty-printed JSON, written atomically.
@@ -7,7 +8,7 @@ public enum BaselineFileWriter {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(baseline)
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = PathText.folder(of: path)
         let folder = try ReportFolder(parent.isEmpty ? "." : parent)
         try folder.write((path as NSString).lastPathComponent) { sink in
             data.withUnsafeBytes { sink.append($0.bindMemory(to: UInt8.self)) }

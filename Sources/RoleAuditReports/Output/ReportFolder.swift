@@ -1,4 +1,5 @@
 import Foundation
+import RoleAuditModel
 
 /// Where a scan's reports are written: a staging folder inside the output folder, moved into
 /// place only when every file is whole. A scan that cannot write one report leaves the folder as
@@ -95,7 +96,7 @@ public final class ReportFolder {
         let staged = (staging as NSString).appendingPathComponent(name)
         let sink: ByteSink
         do {
-            let folder = (staged as NSString).deletingLastPathComponent
+            let folder = PathText.folder(of: staged)
             if folder != staging { try Self.makeFolder(folder) }
             sink = try ByteSink.create(staged)
         } catch { throw OutputError(path: final, reason: error.reason) }
@@ -111,7 +112,7 @@ public final class ReportFolder {
         var placed: [String] = []
         for name in store.names {
             let final = (root as NSString).appendingPathComponent(name)
-            let folder = (final as NSString).deletingLastPathComponent
+            let folder = PathText.folder(of: final)
             if name.contains("/") { try Self.makeFolder(folder) }
             if rename((staging as NSString).appendingPathComponent(name), final) != 0 { throw OutputError(path: final, errno: errno) }
             placed.append(final)
@@ -121,7 +122,7 @@ public final class ReportFolder {
             let old = (root as NSString).appendingPathComponent(name)
             unlink(old)
             // Only an empty folder goes: whatever else the user keeps there stays.
-            rmdir((old as NSString).deletingLastPathComponent)
+            rmdir(PathText.folder(of: old))
         }
         store.names = []
         store.retired = []
@@ -141,7 +142,7 @@ public final class ReportFolder {
             guard (info.st_mode & S_IFMT) == S_IFDIR else { throw OutputError(path: path, errno: ENOTDIR) }
             return
         }
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = PathText.folder(of: path)
         if !parent.isEmpty && parent != path { try makeFolder(parent) }
         if mkdir(path, 0o777) != 0 && errno != EEXIST { throw OutputError(path: path, errno: errno) }
     }
