@@ -121,6 +121,37 @@ import Testing
         }
     }
 
+    /// junit.xml's case names are unique within a suite: two principals whose first 300 characters
+    /// agree print alike, and the second case takes its fingerprint. With ASCII names (kept by their
+    /// bytes) and with accented ones (compared as strings).
+    @Test(arguments: ["x", "\u{E9}"])
+    func junitCaseNamesStayUnique(letter: String) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roleaudit-junit-names-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("exports"), withIntermediateDirectories: true)
+        let emails = ["1", "2"].map { String(repeating: letter, count: 310) + "\($0)@a.example" }
+        let grants = emails.flatMap { e in
+            ["9021", "9022"].map { #"{"platform": "huntress", "principal": "\#(e)", "role": "User", "level": "organization", "target": "\#($0)"}"# }
+        }
+        let snapshot = """
+            {"roleaudit_snapshot": 1,
+             "organizations": [{"platform": "huntress", "id": "9021", "name": "A"}, {"platform": "huntress", "id": "9022", "name": "B"}],
+             "principals": [\(emails.map { #"{"platform": "huntress", "email": "\#($0)"}"# }.joined(separator: ", "))],
+             "grants": [\(grants.joined(separator: ", "))]}
+            """
+        try Data(snapshot.utf8).write(to: dir.appendingPathComponent("exports/snapshot.json"))
+        let r = try Executable.run(
+            ["scan", "exports", "--output", "out", "--format", "junit,json", "--now", "2026-11-23T00:00:00Z", "--fail-on", "never"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try Self.findingsJSON(dir.appendingPathComponent("out"))
+        let fingerprints = (json["findings"] as? [[String: Any]] ?? []).filter { $0["rule_id"] as? String == "ISO-001" }.compactMap { $0["fingerprint"] as? String }
+        #expect(fingerprints.count == 2)
+        let junit = try String(contentsOf: dir.appendingPathComponent("out/junit.xml"), encoding: .utf8)
+        let names = junit.components(separatedBy: "classname=\"roleaudit.isolation.ISO-001\" name=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+        #expect(names.count == 2 && Set(names).count == 2, "\(names)")
+        #expect(names.count { name in fingerprints.contains { name.hasSuffix(" [\($0)]") } } == 1, "\(names)")
+    }
+
     /// The terminal summary quotes role labels: escape sequences in them are shown, not run.
     @Test func terminalSummaryShowsControlCharacters() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("roleaudit-term-\(UUID().uuidString)")

@@ -82,18 +82,21 @@ public enum JUnitReportWriter: ReportWriter {
                 let partial = state?.reason.map { " (\($0))" } ?? ""
                 testcase(x, classname, Text.oneLine("\(suite.id) \(suite.title): no finding\(partial)", limit: 600), nil)
             }
-            var names: Set<String> = []
+            var names = TestNames()
             for f in findings {
                 // Unique and stable: built from what the fingerprint is built from; if two findings
                 // still print alike (names differing only in invisible characters), the fingerprint
                 // tells them apart.
                 var name = Text.oneLine(subject(f), limit: 300)
-                if !names.insert(name).inserted {
+                if !names.insert(name) {
                     name += " [\(f.fingerprint)]"
-                    names.insert(name)
+                    _ = names.insert(name)
                 }
+                // Decided before the case's closure, which would otherwise carry a copy of the
+                // whole scan result per finding (a sixth of this writer).
+                let suppression = r.suppression(of: f)
                 testcase(x, classname, name) {
-                    if let reason = r.suppression(of: f) {
+                    if let reason = suppression {
                         x.markup("<skipped message=\"")
                         x.attribute(Text.oneLine(reason))
                         x.markup("\"/>")
@@ -113,6 +116,64 @@ public enum JUnitReportWriter: ReportWriter {
             x.markup("</system-out>\n    <system-err/>\n  </testsuite>\n")
         }
         x.markup("</testsuites>\n")
+    }
+
+    /// The test names used in a suite, equal when Swift's strings are (canonically equivalent).
+    /// Names are mostly ASCII with ` · ` between their parts; such a name is in normal form, so two
+    /// of them are equivalent exactly when their bytes are, and they are kept by their bytes: a
+    /// `Set<String>` normalises every non-ASCII name to hash it (a third of this writer on a large
+    /// scan). The first name with anything else turns the set into a `Set<String>` of all names.
+    struct TestNames {
+        private var plain = Set<Bytes>()
+        private var strings: Set<String>?
+
+        /// Hashed and compared by UTF-8 bytes.
+        private struct Bytes: Hashable {
+            var text: String
+            func hash(into h: inout Hasher) {
+                var text = text
+                text.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
+            }
+            static func == (a: Bytes, b: Bytes) -> Bool {
+                var (a, b) = (a.text, b.text)
+                return a.withUTF8 { p in
+                    b.withUTF8 { q in
+                        guard p.count == q.count else { return false }
+                        guard let x = p.baseAddress, let y = q.baseAddress else { return true }
+                        return memcmp(x, y, p.count) == 0
+                    }
+                }
+            }
+        }
+
+        /// Whether every character is ASCII or U+00B7 MIDDLE DOT (C2 B7): characters that no
+        /// normalisation changes and that combine with nothing.
+        private static func isPlain(_ name: String) -> Bool {
+            var name = name
+            return name.withUTF8 { p in
+                var i = 0
+                while i < p.count {
+                    if p[i] < 0x80 {
+                        i += 1
+                    } else if p[i] == 0xC2, i + 1 < p.count, p[i + 1] == 0xB7 {
+                        i += 2
+                    } else {
+                        return false
+                    }
+                }
+                return true
+            }
+        }
+
+        /// Adds `name`; false when an equal one is there already.
+        mutating func insert(_ name: String) -> Bool {
+            if strings == nil, Self.isPlain(name) { return plain.insert(Bytes(text: name)).inserted }
+            // Taken out while it changes, so that the insert does not copy it.
+            var all = strings ?? Set(plain.map(\.text))
+            strings = nil
+            defer { strings = all }
+            return all.insert(name).inserted
+        }
     }
 
     static func testcase(_ x: XMLOutput, _ classname: String, _ name: String, _ body: (() -> Void)?) {
