@@ -292,9 +292,11 @@ final class SnapshotBuilder {
                 kind: .dataNotExported, platform: .huntress, scope: account,
                 detail: "Huntress exports carry no last-login data: dormant and never-used account checks (LP-002, LP-003) cannot run; last login is unknown, not never"))
         }
-        // Most comparisons are settled by the platform and the key's first eight bytes packed in
-        // an integer; only ties compare strings. (UTF-8 byte order is code point order, so this is
-        // the order String comparison gives.)
+        // Most comparisons are settled by the platform and the key's first seven bytes packed in
+        // an integer; only ties compare strings. (UTF-8 byte order is code point order, so for
+        // keys in normal form this is the order String comparison gives; for a key that is not,
+        // the access graph finds the grants out of that order and sorts them again:
+        // AccessGraph.sortedByPrincipal.)
         let prefix: [UInt64] = principalList.map { p in
             var v: UInt64 = p.platform == .huntress ? 1 << 63 : 0
             for (i, b) in p.key.utf8.prefix(7).enumerated() { v |= UInt64(b) << UInt64(55 - 8 * i) }

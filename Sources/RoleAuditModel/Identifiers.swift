@@ -13,6 +13,23 @@ public struct PrincipalID: Hashable, Sendable, Comparable {
     public static func < (a: PrincipalID, b: PrincipalID) -> Bool { (a.platform, a.key) < (b.platform, b.key) }
 }
 
+extension PrincipalID {
+    /// The platform and the key's first seven bytes in one integer, in the order `<` gives ids
+    /// whose keys are ASCII (their bytes order as their characters do): a sort settles most
+    /// comparisons on it and compares ids only on ties. Nil for a key with any other byte, whose
+    /// String comparison (on normalised text) may order otherwise.
+    public var asciiSortPrefix: UInt64? {
+        var v = UInt64(platform.rank) << 56
+        var i = 0
+        for b in key.utf8 {
+            guard b < 0x80 else { return nil }
+            if i < 7 { v |= UInt64(b) << UInt64(48 - 8 * i) }
+            i += 1
+        }
+        return v
+    }
+}
+
 /// A place on a platform: a Huntress account or organization, a Cortex tenant.
 public struct PlaceID: Hashable, Sendable, Comparable {
     public let platform: Platform

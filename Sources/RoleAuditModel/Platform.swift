@@ -10,7 +10,8 @@ public enum Platform: String, Codable, Sendable, CaseIterable, Comparable {
         }
     }
 
-    private var rank: Int {
+    /// The platform's place in the order below (0, 1, ...).
+    public var rank: Int {
         switch self {
         case .cortexXDR: 0
         case .huntress: 1

@@ -108,11 +108,22 @@ struct Entitlements: Sendable {
         // The findings' principals sorted and walked beside the graph's (sorted too): a binary
         // search per finding, twenty string comparisons each, was a sixth of report.html's time on
         // 198,393 findings.
-        var named: [(who: PrincipalID, rule: String)] = []
+        var named: [(who: PrincipalID, rule: String, prefix: UInt64)] = []
+        var ascii = true
         for f in r.findings where f.isOpen {
-            if let p = f.principal { named.append((PrincipalID(platform: f.platform, key: p), f.ruleID)) }
+            guard let p = f.principal else { continue }
+            let who = PrincipalID(platform: f.platform, key: p)
+            let prefix = who.asciiSortPrefix
+            ascii = ascii && prefix != nil
+            named.append((who, f.ruleID, prefix ?? 0))
         }
-        named.sort { $0.who < $1.who }
+        // By an integer of platform and leading key bytes while every key is ASCII, ids on ties:
+        // comparing ids alone was two thirds of this init on a large scan.
+        if ascii {
+            named.sort { $0.prefix != $1.prefix ? $0.prefix < $1.prefix : $0.who < $1.who }
+        } else {
+            named.sort { $0.who < $1.who }
+        }
         // Per principal of `ids` (sorted): how many of `named` are its, and which list their rules make.
         func walk(_ ids: [PrincipalID]) -> (counts: [Int32], listOf: [Int32]) {
             var counts = [Int32](repeating: 0, count: ids.count), listOf = [Int32](repeating: 0, count: ids.count)
@@ -129,7 +140,7 @@ struct Entitlements: Sendable {
                 listOf[id] = index
                 ruleIDs = []
             }
-            for (who, rule) in named {
+            for (who, rule, _) in named {
                 if id < ids.count, ids[id] < who {
                     close(id)
                     repeat { id += 1 } while id < ids.count && ids[id] < who
