@@ -27,7 +27,7 @@ public struct ISO005PrivilegedAcrossCustomers: Rule {
     public func evaluate(_ c: RuleContext) -> [Finding] {
         c.sortedPrincipals(on: .cortexXDR).compactMap { who, grants in
             guard who.platform == .cortexXDR, let domain = DomainModel.domain(of: who.key), !c.domains.mspDomains.contains(domain) else { return nil }
-            let privileged = grants.filter(c.isPrivileged)
+            let privileged = grants.filter { c.isPrivileged($0) }
             let customers = Set(privileged.map { c.customerOfTenant[$0.target] ?? $0.target })
             guard customers.count > 1 else { return nil }
             return Finding(

@@ -44,7 +44,7 @@ public struct LP006PrivilegedLocalAccount: Rule {
         }
         return c.sortedPrincipals(on: .cortexXDR).flatMap { who, grants -> [Finding] in
             guard who.platform == .cortexXDR, let p = c.principal(who.key, on: who.platform), Self.isLocal(p.userType) else { return [] }
-            return Dictionary(grouping: grants.filter(c.isPrivileged), by: \.target).sorted { $0.key < $1.key }.compactMap { tenant, gs in
+            return Dictionary(grouping: grants.filter { c.isPrivileged($0) }, by: \.target).sorted { $0.key < $1.key }.compactMap { tenant, gs in
                 // "Whose other users sign in by SSO": most of the others do.
                 let others = (users[tenant] ?? 1) - 1
                 guard others > 0, 2 * (sso[tenant] ?? 0) > others else { return nil }

@@ -45,10 +45,10 @@ public struct LP009APIKeyWithHumanRole: Rule {
                     if let role = c.documentedRole(of: g) { return !role.machineOnly }
                     return c.isPrivileged(g)
                 }
-                let privileged = held.filter(c.isPrivileged)
+                let privileged = held.filter { c.isPrivileged($0) }
                 if !human.isEmpty {
                     let names = Set(human.map(\.role)).sorted().joined(separator: ", ")
-                    let isPrivileged = human.contains(where: c.isPrivileged)
+                    let isPrivileged = human.contains { c.isPrivileged($0) }
                     out.append(Finding(
                         rule: Self.description, platform: .cortexXDR, tenant: tenant, principal: who.key, role: "roles for people",
                         message: "\(label) holds \(names) in \(tenant): \(isPrivileged ? "privileged " : "")roles for people, where the vendor gives keys machine-to-machine roles",
