@@ -36,6 +36,7 @@ struct GroupResolution {
     }
 
     let groups: [Group]
+    /// Sorted (and so without repeats): a role id's order is its name's, and roles are sorted by id.
     let roleNames: [String]
 
     /// The groups from the member's group to the giving one. A chain longer than `limit` keeps
@@ -101,6 +102,7 @@ struct GroupResolution {
         var reach = [[Int32: Reach]?](repeating: nil, count: groups.count)
         let walk = Walk(groups.count)
         var best: [TenantName: [Int32: (reach: Reach, provenance: Provenance, others: Int)]] = [:]  // by tenant and user
+        best.reserveCapacity(groups.reduce(0) { $0 + $1.members.count })
         // Parents' components come first in Tarjan's order (its edges go from child to parent).
         for c in components {
             if c.count == 1, let g = c.first, !groups[Int(g)].parents.contains(g) {
@@ -127,7 +129,7 @@ struct GroupResolution {
         var out: [Result] = []
         for who in best.keys.sorted() {
             guard let roles = best[who] else { continue }
-            for (role, b) in roles.sorted(by: { roleNames[Int($0.key)] < roleNames[Int($1.key)] }) {
+            for (role, b) in roles.sorted(by: { $0.key < $1.key }) {
                 out.append(Result(
                     user: who.name, tenant: who.tenant, role: roleNames[Int(role)],
                     giver: groups[Int(b.reach.giver)].name, chain: b.reach.chain.names(groups), provenance: b.provenance,

@@ -137,9 +137,12 @@ final class SnapshotBuilder {
 
     private func merge(_ p: Principal, into i: Int) {
         let old = principalList[i]
-        // The same user on every page of a large export: nothing new, nothing to merge.
-        if old.email == p.email, old.name == p.name, p.vendorIDs.allSatisfy(old.vendorIDs.contains), p.userType == nil,
-            p.status == nil, p.tenantStatuses.isEmpty, p.hidden == nil, p.lastLogin == .unknown, p.kind == old.kind, p.source == nil, p.apiKey == nil
+        // The same user on every page of a large export, or a group's member already read from the
+        // users list (a bare key and email): nothing new, nothing to merge. Each test below is a
+        // case in which the merge keeps the old value.
+        if p.email == nil || old.email == p.email, p.name == nil || old.name == p.name, p.vendorIDs.allSatisfy(old.vendorIDs.contains),
+            p.userType == nil, p.status == nil, p.tenantStatuses.isEmpty, p.hidden == nil, p.lastLogin == .unknown,
+            p.kind == old.kind || p.kind != .nonHuman, p.source == nil, p.apiKey == nil
         {
             return
         }

@@ -76,7 +76,7 @@ struct CortexAPIKeys {
     /// `roles` as names; one name as a plain string is taken too, and empty names are dropped.
     private static func roles(_ e: Element) throws -> [String] {
         if case .string(let one, _)? = e.value["roles"] { return one.isEmpty ? [] : [one] }
-        return try e.strings("roles").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        return try e.strings("roles").filter { !CortexReader.isBlank($0) }
     }
 }
 

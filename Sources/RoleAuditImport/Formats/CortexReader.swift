@@ -16,6 +16,11 @@ struct CortexReader {
 
     init(context: ImportContext) { self.context = context }
 
+    /// Whether a role name is empty or only spaces and tabs (what trimming `.whitespaces` would
+    /// leave empty), without building the trimmed copy: most users of a tenant have no direct role.
+    static func isBlank(_ s: String) -> Bool { s.unicodeScalars.allSatisfy(blank.contains) }
+    private static let blank = CharacterSet.whitespaces
+
     var format: String { "cortex.\(family).\(shape?.rawValue ?? "empty")" }
 
     /// The kind of list this reply is when its API returns the list whole (a tenant's users; and
@@ -88,7 +93,7 @@ struct CortexReader {
             platform: .cortexXDR, key: key, email: email, name: name.isEmpty ? nil : name, userType: try e.string("user_type"),
             status: try e.string("status"), tenant: tenant, lastLogin: lastLogin, hidden: try e.bool("is_hidden") ?? e.bool("hidden"), source: provenance))
         let scope = try e.child("scope").flatMap { try CortexReader.scope($0) }
-        if let role = try e.string("role_name"), !role.trimmingCharacters(in: .whitespaces).isEmpty {
+        if let role = try e.string("role_name"), !CortexReader.isBlank(role) {
             // A record without `scope` (the platform API's users) says nothing about it: the scope
             // files do.
             b.add(grant: Grant(

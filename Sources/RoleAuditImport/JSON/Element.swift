@@ -35,8 +35,12 @@ struct Element {
         .invalid(locator.location(value.offset, record: path), expected: "a member \"\(key)\"", found: "an object without it")
     }
 
-    func child(_ key: String) -> Element? {
-        value[key].map { Element(value: $0, root: root, index: index, suffix: suffix + "." + key, locator: locator) }
+    func child(_ key: String) -> Element? { value[key].map { member(key, $0) } }
+
+    /// The element of a member: its path (a new string) is built only where one is needed, for an
+    /// element read further or for a message, not for every field a record reads.
+    private func member(_ key: String, _ v: JSONValue) -> Element {
+        Element(value: v, root: root, index: index, suffix: suffix + "." + key, locator: locator)
     }
 
     /// The object under `key`; nil when absent or null.
@@ -52,12 +56,12 @@ struct Element {
 
     /// A string member; nil when absent or null. `allowNumber` accepts ids written as numbers.
     func string(_ key: String, allowNumber: Bool = false) throws -> String? {
-        guard let c = child(key) else { return nil }
-        switch c.value {
+        guard let v = value[key] else { return nil }
+        switch v {
         case .null: return nil
         case .string(let s, _): return s
         case .number(let n, _) where allowNumber: return n
-        default: throw c.error(allowNumber ? "a string or number for \"\(key)\"" : "a string for \"\(key)\"")
+        default: throw member(key, v).error(allowNumber ? "a string or number for \"\(key)\"" : "a string for \"\(key)\"")
         }
     }
 
@@ -73,11 +77,11 @@ struct Element {
     func id(_ key: String) throws -> String? { try string(key, allowNumber: true) }
 
     func bool(_ key: String) throws -> Bool? {
-        guard let c = child(key) else { return nil }
-        switch c.value {
+        guard let v = value[key] else { return nil }
+        switch v {
         case .null: return nil
         case .bool(let b, _): return b
-        default: throw c.error("true or false for \"\(key)\"")
+        default: throw member(key, v).error("true or false for \"\(key)\"")
         }
     }
 
@@ -87,25 +91,31 @@ struct Element {
 
     /// Epoch milliseconds (Cortex). nil when absent; `.never` when null.
     func epochMilliseconds(_ key: String) throws -> LastLoginValue {
-        guard let c = child(key) else { return .absent }
-        switch c.value {
+        guard let v = value[key] else { return .absent }
+        // The member's element for messages only (see `member`).
+        let c = { member(key, v) }
+        switch v {
         case .null: return .null
         case .number(let n, _):
-            guard let ms = Double(n), ms.isFinite, ms >= 0 else { throw c.error("epoch milliseconds for \"\(key)\"") }
+            guard let ms = Double(n), ms.isFinite, ms >= 0 else { throw c().error("epoch milliseconds for \"\(key)\"") }
             if ms == 0 { return .null }
             guard Self.plausibleEpoch.contains(ms / 1000) else {
                 let seconds = Self.plausibleEpoch.contains(ms) ? " (that looks like seconds)" : ""
-                throw c.error("epoch milliseconds of a date between 1990 and 2100 for \"\(key)\"\(seconds)")
+                throw c().error("epoch milliseconds of a date between 1990 and 2100 for \"\(key)\"\(seconds)")
             }
             return .date(Date(timeIntervalSince1970: ms / 1000))
-        default: throw c.error("epoch milliseconds (a number) or null for \"\(key)\"")
+        default: throw c().error("epoch milliseconds (a number) or null for \"\(key)\"")
         }
     }
 
     /// Elements of the array under `key`; empty when absent or null.
     func array(_ key: String) throws -> [Element] {
-        guard let c = child(key), !c.value.isNull else { return [] }
-        guard case .array(let items, _) = c.value else { throw c.error("an array for \"\(key)\"") }
+        guard let v = value[key], !v.isNull else { return [] }
+        guard case .array(let items, _) = v, !items.isEmpty else {
+            if case .array = v { return [] }
+            throw member(key, v).error("an array for \"\(key)\"")
+        }
+        let c = member(key, v)
         return items.enumerated().map { Element(value: $1, root: root, index: index, suffix: "\(c.suffix)[\($0)]", locator: locator) }
     }
 

@@ -55,12 +55,13 @@ public struct LP005RedundantGrant: Rule {
             ofRole[role] = value
             return value
         }
+        var subset: [Int: Bool] = [:]
         for (who, grants) in c.sortedPrincipals where grants.count > 1 {
             // Each grant's capabilities, and those of them the documentation states without doubt
             // (the slice's indices are the grants' positions in the graph).
             let known = grants.indices.compactMap { i in resolved(graph.roleOf[i]).map { (grants[i], $0.caps, $0.sure, $0.kind) } }
             guard known.count > 1 else { continue }
-            let covering = known.count <= Self.pairwiseLimit ? Self.pairwise(known, c) : Self.byClass(known, c)
+            let covering = known.count <= Self.pairwiseLimit ? Self.pairwise(known, c, &subset) : Self.byClass(known, c)
             for (gi, (g, _, _, _)) in known.enumerated() {
                 guard let cover = covering[gi] else { continue }
                 let by = known[cover].0
@@ -84,7 +85,35 @@ public struct LP005RedundantGrant: Rule {
     /// `byClass`, from each pair's properties instead of classes (a class is the grants of one
     /// place that share exactly these properties, so a member qualifies exactly when its class does,
     /// and the class path's choice is its first qualifying member).
-    private static func pairwise(_ known: [(Grant, Set<CapabilityID>, Set<CapabilityID>, Int)], _ c: RuleContext) -> [Int?] {
+    private static func pairwise(
+        _ known: [(Grant, Set<CapabilityID>, Set<CapabilityID>, Int)], _ c: RuleContext, _ subset: inout [Int: Bool]
+    ) -> [Int?] {
+        // What the pairs compare, as numbers read once per grant: reading a grant and its sets per
+        // pair copied them (a tuple in an array is read whole), and that was most of the rule.
+        // Places and scopes are numbered by equality within the principal's grants.
+        struct Facts {
+            let platform: Platform
+            let level: Level
+            let kind: Int
+            let target: Int
+            let scope: Int
+            /// An organization-level Huntress grant's account, numbered as targets are; else -1.
+            let account: Int
+        }
+        var targets: [String] = []
+        var scopes: [Scope?] = []
+        func number<T: Equatable>(_ x: T, _ list: inout [T]) -> Int {
+            if let i = list.firstIndex(of: x) { return i }
+            list.append(x)
+            return list.count - 1
+        }
+        let facts = known.map { g, _, _, kind in
+            let account = g.platform == .huntress && g.level == .organization ? c.account(of: g).map { number($0, &targets) } : nil
+            return Facts(
+                platform: g.platform, level: g.level, kind: kind, target: number(g.target, &targets),
+                scope: g.platform == .cortexXDR ? number(g.scope, &scopes) : 0, account: account ?? -1)
+        }
+        let unscoped = scopes.firstIndex { $0 == nil } ?? -1
         var ranks = [String?](repeating: nil, count: known.count)
         func rank(_ i: Int) -> String {
             if let r = ranks[i] { return r }
@@ -95,27 +124,33 @@ public struct LP005RedundantGrant: Rule {
         var reach = [Bool?](repeating: nil, count: known.count)
         func reaches(_ i: Int) -> Bool {
             if let r = reach[i] { return r }
-            let g = known[i].0
-            let r = g.platform == .huntress && g.level == .account && reachesEveryOrganization(g, c)
+            let r = reachesEveryOrganization(known[i].0, c)
             reach[i] = r
             return r
         }
-        return known.indices.map { gi in
-            let (g, caps, _, kind) = known[gi]
-            let place = Place(g)
-            let account = g.platform == .huntress && g.level == .organization ? c.account(of: g) : nil
-            for j in known.indices where j != gi {
-                let k = known[j].0
-                let inPlace = Place(k) == place
-                guard inPlace || (account != nil && k.platform == .huntress && k.level == .account && k.target == account) else { continue }
+        // Whether all that grant `a` gives, grant `b` gives without doubt: it depends on their
+        // kinds alone, which are few, so each pair of kinds is worked out once.
+        func covered(_ a: Int, by b: Int) -> Bool {
+            let key = facts[a].kind << 32 | facts[b].kind
+            if let answer = subset[key] { return answer }
+            let answer = known[a].1.isSubset(of: known[b].2)
+            subset[key] = answer
+            return answer
+        }
+        return facts.indices.map { gi -> Int? in
+            let g = facts[gi]
+            for j in facts.indices where j != gi {
+                let k = facts[j]
+                let inPlace = k.platform == g.platform && (g.platform == .cortexXDR || k.level == g.level) && k.target == g.target
+                guard inPlace || (g.account >= 0 && k.platform == .huntress && k.level == .account && k.target == g.account) else { continue }
                 let covers =
                     k.platform == .cortexXDR
-                    ? k.scope == nil || k.scope == g.scope
+                    ? k.scope == unscoped || k.scope == g.scope
                     : k.level == g.level || (k.level == .account && g.level == .organization && reaches(j))
                 guard covers else { continue }
-                if known[j].3 == kind {
+                if k.kind == g.kind {
                     if rank(j) < rank(gi) { return j }
-                } else if caps.isSubset(of: known[j].2) {
+                } else if covered(gi, by: j) {
                     return j
                 }
             }
