@@ -20,7 +20,6 @@ public enum JSONReportWriter: ReportWriter {
             byRule[f.ruleID, default: 0] += 1
         }
         let enabled = Set(r.rules.map(\.id))
-        let time = TimeText()
         j.beginObject()
         j.key("baseline")
         if let b = r.baseline {
@@ -72,39 +71,43 @@ public enum JSONReportWriter: ReportWriter {
             j.field("scope", c.scope)
             j.endObject()
         }
-        j.array("findings", r.findings) { f in
-            j.beginObject()
-            j.field("account", f.account)
-            j.field("account_name", r.accountName(of: f))
-            j.strings("assumptions", f.assumptions)
-            j.field("category", f.category.rawValue)
-            j.field("customer", r.customer(of: f))
-            j.array("evidence", f.evidence) { e in
+        // Rendered on every core (each run with a clock text cache of its own).
+        j.array("findings", concurrently: r.findings) {
+            let time = TimeText()
+            return { f, j in
                 j.beginObject()
-                j.field("detail", e.detail)
-                j.field("level", e.grant?.level.rawValue)
-                j.field("role", e.grant?.role)
-                j.key("source")
-                if let p = e.source { provenance(p, j) } else { j.string(nil) }
-                j.field("target", e.grant?.target)
-                j.field("via", e.grant.map { via($0.path) })
+                j.field("account", f.account)
+                j.field("account_name", r.accountName(of: f))
+                j.strings("assumptions", f.assumptions)
+                j.field("category", f.category.rawValue)
+                j.field("customer", r.customer(of: f))
+                j.array("evidence", f.evidence) { e in
+                    j.beginObject()
+                    j.field("detail", e.detail)
+                    j.field("level", e.grant?.level.rawValue)
+                    j.field("role", e.grant?.role)
+                    j.key("source")
+                    if let p = e.source { provenance(p, j) } else { j.string(nil) }
+                    j.field("target", e.grant?.target)
+                    j.field("via", e.grant.map { via($0.path) })
+                    j.endObject()
+                }
+                j.field("fingerprint", f.fingerprint)
+                j.field("first_seen", time(f.firstSeen))
+                j.field("message", f.message)
+                j.field("organization", f.organization)
+                j.field("organization_name", r.placeName(of: f))
+                j.field("platform", f.platform.rawValue)
+                j.field("principal", f.principal)
+                j.field("role", f.role)
+                j.field("rule_id", f.ruleID)
+                j.field("severity", f.severity.rawValue)
+                j.field("status", f.status.rawValue)
+                j.field("tenant", f.tenant)
+                j.field("title", titles[f.ruleID] ?? f.ruleID)
+                j.field("waiver", f.waiver)
                 j.endObject()
             }
-            j.field("fingerprint", f.fingerprint)
-            j.field("first_seen", time(f.firstSeen))
-            j.field("message", f.message)
-            j.field("organization", f.organization)
-            j.field("organization_name", r.placeName(of: f))
-            j.field("platform", f.platform.rawValue)
-            j.field("principal", f.principal)
-            j.field("role", f.role)
-            j.field("rule_id", f.ruleID)
-            j.field("severity", f.severity.rawValue)
-            j.field("status", f.status.rawValue)
-            j.field("tenant", f.tenant)
-            j.field("title", titles[f.ruleID] ?? f.ruleID)
-            j.field("waiver", f.waiver)
-            j.endObject()
         }
         j.field("generated_at", context.generatedAt.iso8601)
         j.key("history")

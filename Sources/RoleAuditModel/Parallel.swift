@@ -1,8 +1,9 @@
 import Foundation
 
 /// Work split over the cores, with results put back in a fixed order so that output never depends
-/// on which part finished first.
-enum Parallel {
+/// on which part finished first: the rules (RuleEngine), the access graph and domain model
+/// (RuleContext), and the findings of findings.json (JSONOutput).
+public enum Parallel {
     private final class Slots<T: Sendable>: @unchecked Sendable {
         private let lock = NSLock()
         private var values: [T?]
@@ -12,7 +13,7 @@ enum Parallel {
     }
 
     /// `body(i)` for every i in 0..<count, concurrently; the results in index order.
-    static func map<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+    public static func map<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
         let slots = Slots<T>(count: count)
         DispatchQueue.concurrentPerform(iterations: count) { slots.put($0, body($0)) }
         return slots.all.compactMap { $0 }
@@ -21,7 +22,7 @@ enum Parallel {
     private enum Either<A: Sendable, B: Sendable>: Sendable { case a(A), b(B) }
 
     /// Both closures, concurrently.
-    static func both<A: Sendable, B: Sendable>(_ a: @Sendable () -> A, _ b: @Sendable () -> B) -> (A, B) {
+    public static func both<A: Sendable, B: Sendable>(_ a: @Sendable () -> A, _ b: @Sendable () -> B) -> (A, B) {
         let results = map(2) { $0 == 0 ? Either<A, B>.a(a()) : Either<A, B>.b(b()) }
         // Every slot is filled before concurrentPerform returns; should that ever not hold, compute
         // again in order rather than stop.
