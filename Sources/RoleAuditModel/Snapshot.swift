@@ -124,10 +124,22 @@ public struct Principal: Codable, Sendable, Hashable {
     public var lastLogin: LastLogin
     public var hidden: Bool?
     /// Set for an API key: who made it, when, why, and when it expires.
-    public var apiKey: APIKey?
+    public var apiKey: APIKey? {
+        get { apiKeyRecord?.value }
+        set { apiKeyRecord = newValue.map(Indirect.init) }
+    }
+    /// `apiKey`, held out of line: few principals are keys, and held in the struct it took 128 of
+    /// its 321 bytes, copied and written for each of a million users by the import and the rules.
+    private var apiKeyRecord: Indirect<APIKey>?
     /// The user record the principal comes from, where one names it (a user list, a key list);
     /// the first one when several do.
     public var source: Provenance?
+
+    /// The members' names as they were when `apiKey` was held in the struct.
+    private enum CodingKeys: String, CodingKey {
+        case platform, key, kind, email, name, vendorIDs, userType, status, tenantStatuses, tenantLogins, lastLogin, hidden, source
+        case apiKeyRecord = "apiKey"
+    }
 
     public init(
         platform: Platform, key: String, kind: Kind = .human, email: String? = nil, name: String? = nil,
@@ -147,7 +159,7 @@ public struct Principal: Codable, Sendable, Hashable {
         tenantLogins = if let tenant, lastLogin != .unknown { [tenant: lastLogin] } else { [:] }
         self.lastLogin = lastLogin
         self.hidden = hidden
-        self.apiKey = apiKey
+        apiKeyRecord = apiKey.map(Indirect.init)
         self.source = source
     }
 
