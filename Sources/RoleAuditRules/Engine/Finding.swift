@@ -111,12 +111,42 @@ public struct Finding: Codable, Sendable, Hashable {
         _ rule: String, _ platform: Platform, _ account: String?, _ organization: String?, _ tenant: String?,
         _ principal: String?, _ role: String?, _ subject: String? = nil
     ) -> String {
-        var parts = [rule, platform.rawValue, account ?? "", organization ?? "", tenant ?? "", principal ?? "", role ?? ""]
-        if let subject { parts.append(subject) }
-        var key = parts.joined(separator: "\u{1F}")
-        // Hashed from the string's own bytes and hex-encoded by table straight into the result:
-        // a scan makes one fingerprint per finding, hundreds of thousands on a large export.
-        let digest = key.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        // The parts joined by U+001F, hashed, and hex-encoded by table straight into the result.
+        // The key is laid out in a temporary buffer, not built as an array of parts and a joined
+        // string: a scan makes one fingerprint per finding, hundreds of thousands on a large export.
+        let parts = (rule, platform.rawValue, account ?? "", organization ?? "", tenant ?? "", principal ?? "", role ?? "", subject)
+        let length = parts.0.utf8.count + parts.1.utf8.count + parts.2.utf8.count + parts.3.utf8.count + parts.4.utf8.count
+            + parts.5.utf8.count + parts.6.utf8.count + (subject.map { $0.utf8.count + 1 } ?? 0) + 6
+        let digest = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { key in
+            var at = 0
+            func put(_ s: String, separated: Bool = true) {
+                if separated {
+                    key[at] = 0x1F
+                    at += 1
+                }
+                let copied = s.utf8.withContiguousStorageIfAvailable { bytes in
+                    _ = UnsafeMutableBufferPointer(rebasing: key[at..<(at + bytes.count)]).initialize(fromContentsOf: bytes)
+                    return bytes.count
+                }
+                if let copied {
+                    at += copied
+                } else {
+                    for b in s.utf8 {
+                        key[at] = b
+                        at += 1
+                    }
+                }
+            }
+            put(parts.0, separated: false)
+            put(parts.1)
+            put(parts.2)
+            put(parts.3)
+            put(parts.4)
+            put(parts.5)
+            put(parts.6)
+            if let subject { put(subject) }
+            return SHA256.hash(data: UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: key[0..<at])))
+        }
         return String(unsafeUninitializedCapacity: 20) { out in
             for (i, byte) in digest.prefix(10).enumerated() {
                 out[2 * i] = hexDigits[Int(byte >> 4)]
